@@ -1,0 +1,128 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { Call, CallEvents } from '../session/call.js';
+import { parseIceServers, resolveServerUrl } from '../session/config.js';
+import type { Unsubscribe } from '../session/emitter.js';
+import { RtcError } from '../session/errors.js';
+import { acquireSession, releaseSession } from '../session/registry.js';
+import type { RtcSession, SessionEvents } from '../session/rtc-session.js';
+
+export interface SessionConfig {
+  server: string | null;
+  peerId: string | null;
+  iceServers: string | null;
+  name: string | null;
+}
+
+export interface SessionCallbacks {
+  status?(status: SessionEvents['status']): void;
+  error?(error: RtcError): void;
+  /** A new active call (dialled or ringing). */
+  call?(call: Call): void;
+  callEnded?(call: Call, detail: CallEvents['ended']): void;
+  callError?(call: Call, error: RtcError): void;
+  message?(detail: SessionEvents['message']): void;
+}
+
+/**
+ * Binds an element to the shared RtcSession for its (server, peer-id): acquires it while the
+ * element is connected, re-renders the host on every change, and releases it (and every
+ * listener) in hostDisconnected.
+ */
+export class SessionController implements ReactiveController {
+  session: RtcSession | null = null;
+  /** The session's active call, followed for re-rendering. */
+  call: Call | null = null;
+  private disposers: Unsubscribe[] = [];
+  private callDisposers: Unsubscribe[] = [];
+  private boundKey = '';
+
+  constructor(
+    private readonly host: ReactiveControllerHost & HTMLElement,
+    private readonly config: () => SessionConfig,
+    private readonly callbacks: SessionCallbacks,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    this.bind();
+  }
+
+  hostDisconnected(): void {
+    this.unbind();
+  }
+
+  /** Call when server, peer-id, ice-servers or name change: re-binds if the pair changed. */
+  configChanged(): void {
+    if (!this.host.isConnected) return;
+    const { server, peerId, iceServers } = this.config();
+    if (`${server}|${peerId}|${iceServers}` !== this.boundKey) {
+      this.unbind();
+      this.bind();
+    } else if (this.session) {
+      this.session.name = this.config().name ?? this.session.name;
+    }
+  }
+
+  private bind(): void {
+    const config = this.config();
+    this.boundKey = `${config.server}|${config.peerId}|${config.iceServers}`;
+    let session: RtcSession;
+    try {
+      const server = resolveServerUrl(config.server);
+      const iceServers = config.iceServers ? parseIceServers(config.iceServers) : undefined;
+      session = acquireSession({ server, peerId: config.peerId ?? undefined, iceServers, name: config.name ?? undefined });
+    } catch (error) {
+      // A bad attribute is the host's to fix; report it once the element is in the document.
+      const rtcError = error instanceof RtcError ? error : new RtcError('bad-attribute', String(error));
+      queueMicrotask(() => this.callbacks.error?.(rtcError));
+      this.host.requestUpdate();
+      return;
+    }
+    this.session = session;
+    const update = () => this.host.requestUpdate();
+    this.disposers.push(
+      session.on('status', (status) => {
+        this.callbacks.status?.(status);
+        update();
+      }),
+      session.on('error', (error) => {
+        this.callbacks.error?.(error);
+        update();
+      }),
+      session.on('call', (call) => this.follow(call)),
+      session.on('message', (detail) => this.callbacks.message?.(detail)),
+    );
+    if (session.activeCall && !session.activeCall.ended) this.follow(session.activeCall, false);
+    if (session.status === 'online') queueMicrotask(() => this.session === session && this.callbacks.status?.('online'));
+    update();
+  }
+
+  private follow(call: Call, announce = true): void {
+    this.unfollow();
+    this.call = call;
+    this.callDisposers.push(
+      call.on('change', () => this.host.requestUpdate()),
+      call.on('error', (error) => this.callbacks.callError?.(call, error)),
+      call.on('ended', (detail) => {
+        this.callbacks.callEnded?.(call, detail);
+        this.unfollow();
+        this.host.requestUpdate();
+      }),
+    );
+    if (announce) this.callbacks.call?.(call);
+    this.host.requestUpdate();
+  }
+
+  private unfollow(): void {
+    for (const dispose of this.callDisposers.splice(0)) dispose();
+    this.call = null;
+  }
+
+  private unbind(): void {
+    this.unfollow();
+    for (const dispose of this.disposers.splice(0)) dispose();
+    if (this.session) releaseSession(this.session);
+    this.session = null;
+  }
+}

@@ -1,0 +1,506 @@
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { SessionController } from '../../controllers/session-controller.js';
+import { TickController } from '../../controllers/tick-controller.js';
+import { defineElement } from '../../define.js';
+import { dispatchRtc, type CallElementState } from '../../events.js';
+import { format, stringsFor } from '../../i18n/localize.js';
+import type { Call } from '../../session/call.js';
+import type { CallEndReason } from '../../session/call-machine.js';
+import { RtcError } from '../../session/errors.js';
+import { listDevices, type DeviceLists } from '../../session/media.js';
+import { icons } from '../icons.js';
+import { styles } from './rtc-call.styles.js';
+
+const END_TEXT: Record<CallEndReason, keyof ReturnType<typeof stringsFor>> = {
+  hangup: 'endedHangup',
+  'remote-hangup': 'endedRemoteHangup',
+  declined: 'endedDeclined',
+  busy: 'endedBusy',
+  cancelled: 'endedCancelled',
+  timeout: 'endedTimeout',
+  unavailable: 'endedUnavailable',
+  'connection-lost': 'endedConnectionLost',
+  error: 'endedError',
+};
+
+function clock(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const mm = String(m).padStart(h ? 2 : 1, '0');
+  return `${h ? `${h}:` : ''}${mm}:${String(s).padStart(2, '0')}`;
+}
+
+/**
+ * A peer-to-peer video or voice call with another peer, over a self-hosted PeerJS broker.
+ *
+ * @summary Video and voice calls: local preview, remote video, call controls, device selection.
+ *
+ * @attr {string} server - URL of the PeerServer mount, e.g. `https://support.example.com/peerjs`. Default: the origin that served the script, path `/peerjs`.
+ * @attr {string} peer-id - This element's own id on the broker. Default: a random id kept for the tab.
+ * @attr {string} name - Display name sent to the remote side.
+ * @attr {string} ice-servers - JSON array of RTCIceServer. Default: what the server's `/rtc-config` returns.
+ * @attr {'offline'|'idle'|'calling'|'ringing'|'connecting'|'connected'} state - Read-only, reflected: where the call is.
+ *
+ * @fires {RtcEvent<'rtc-ready'>} rtc-ready - Connected to the broker; `detail: { peerId }`.
+ * @fires {RtcEvent<'rtc-incoming'>} rtc-incoming - A call rings; `detail: { from, name, video }`.
+ * @fires {RtcEvent<'rtc-connected'>} rtc-connected - Media flows both ways; `detail: { remoteId }`.
+ * @fires {RtcEvent<'rtc-ended'>} rtc-ended - The call ended; `detail: { reason, durationMs }`.
+ * @fires {RtcEvent<'rtc-state'>} rtc-state - `state` changed; `detail: { state }`.
+ * @fires {RtcEvent<'rtc-error'>} rtc-error - Something failed; `detail: { code, message }` (codes in the README).
+ *
+ * @csspart base - The whole call surface.
+ * @csspart stage - The video area.
+ * @csspart remote-tile - The remote participant's tile.
+ * @csspart remote-video - The remote `<video>` (also plays remote audio).
+ * @csspart remote-status - Icons for the remote's microphone, camera and screen share.
+ * @csspart local-tile - The local preview tile.
+ * @csspart local-video - The local preview `<video>` (mirrored unless sharing the screen).
+ * @csspart avatar - The initial shown when there is no video.
+ * @csspart status - The status line.
+ * @csspart timer - The call duration.
+ * @csspart quality - The connection-quality indicator.
+ * @csspart error - The error banner.
+ * @csspart controls - The control bar.
+ * @csspart button - Every button.
+ * @csspart call-button - Video call button.
+ * @csspart voice-call-button - Voice call button.
+ * @csspart answer-button - Answer button.
+ * @csspart decline-button - Decline button.
+ * @csspart cancel-button - Cancel (while calling) button.
+ * @csspart hangup-button - Hang-up button.
+ * @csspart mic-button - Microphone toggle.
+ * @csspart camera-button - Camera toggle.
+ * @csspart screen-button - Screen-share toggle.
+ * @csspart devices-button - Opens device selection.
+ * @csspart devices - The device selection panel.
+ * @csspart remote-id-input - The "id to call" field (shown when no `remote-id` is set).
+ * @csspart own-id - This peer's id, shown while idle.
+ *
+ * @cssproperty [--rtc-accent=#2563eb] - Primary button colour.
+ * @cssproperty [--rtc-accent-text=#ffffff] - Text on the primary colour.
+ * @cssproperty [--rtc-danger=#dc2626] - Hang-up and decline colour.
+ * @cssproperty [--rtc-success=#16a34a] - Answer colour.
+ * @cssproperty [--rtc-surface=#111827] - Background of the call surface.
+ * @cssproperty [--rtc-surface-text=#f9fafb] - Text on the surface.
+ * @cssproperty [--rtc-muted-text=#9ca3af] - Secondary text.
+ * @cssproperty [--rtc-control-background=rgba(255,255,255,.14)] - Background of round controls.
+ * @cssproperty [--rtc-radius=12px] - Corner radius.
+ * @cssproperty [--rtc-font-family=system-ui] - Font.
+ * @cssproperty [--rtc-focus-ring=#93c5fd] - Keyboard focus outline.
+ */
+export class RtcCall extends LitElement {
+  static override styles = styles;
+
+  /** URL of the PeerServer mount. */
+  @property() server: string | null = null;
+  /** This element's own id on the broker. */
+  @property({ attribute: 'peer-id' }) peerId: string | null = null;
+  /** The id to call; when absent the element shows a field to type it. */
+  @property({ attribute: 'remote-id' }) remoteId: string | null = null;
+  /** Display name sent to the remote side in `hello`. */
+  @property() name: string | null = null;
+  /** JSON array of RTCIceServer. */
+  @property({ attribute: 'ice-servers' }) iceServers: string | null = null;
+  /** Calls and answers without video. */
+  @property({ type: Boolean, attribute: 'audio-only' }) audioOnly = false;
+  /** Answers incoming calls without asking (off by default: devices never start without consent). */
+  @property({ type: Boolean, attribute: 'auto-answer' }) autoAnswer = false;
+
+  @state() private errorText = '';
+  @state() private ended: { reason: CallEndReason; name: string } | null = null;
+  @state() private devicesOpen = false;
+  @state() private devices: DeviceLists | null = null;
+  @state() private speakerId = '';
+  @state() private typedRemoteId = '';
+
+  @query('video.remote') private remoteVideo?: HTMLVideoElement;
+  @query('video.local') private localVideo?: HTMLVideoElement;
+
+  private currentState: CallElementState = 'offline';
+  private reportedState: CallElementState | null = null;
+  private tick = new TickController(this);
+
+  private controller = new SessionController(
+    this,
+    () => ({ server: this.server, peerId: this.peerId, iceServers: this.iceServers, name: this.name }),
+    {
+      status: (status) => {
+        if (status === 'online' && this.controller.session) dispatchRtc(this, 'rtc-ready', { peerId: this.controller.session.peerId });
+      },
+      error: (error) => this.showError(error),
+      call: (call) => this.onCall(call),
+      callError: (_call, error) => this.showError(error),
+      callEnded: (call, detail) => {
+        this.ended = { reason: detail.reason, name: this.remoteLabel(call) };
+        dispatchRtc(this, 'rtc-ended', detail);
+      },
+    },
+  );
+
+  /** Where the call is: `offline | idle | calling | ringing | connecting | connected`. Read-only. */
+  get state(): CallElementState {
+    return this.currentState;
+  }
+
+  /** The own peer id in use (the attribute, or the generated one). */
+  get ownId(): string | null {
+    return this.controller.session?.peerId ?? null;
+  }
+
+  /** The current call's session objects, for hosts that need the raw MediaStreams. */
+  get localStream(): MediaStream | null {
+    return this.controller.call?.localStream ?? null;
+  }
+
+  get remoteStream(): MediaStream | null {
+    return this.controller.call?.remoteStream ?? null;
+  }
+
+  /** The remote side's microphone / camera / screen state, as it reports it. */
+  get remoteMedia(): { mic: boolean; camera: boolean; screen: boolean } | null {
+    const call = this.controller.call;
+    return call ? { ...call.remote } : null;
+  }
+
+  /** This side's microphone / camera / screen state. */
+  get localMedia(): { mic: boolean; camera: boolean; screen: boolean } | null {
+    const call = this.controller.call;
+    return call ? { ...call.local } : null;
+  }
+
+  /** Calls `remoteId` (or the `remote-id` attribute, or the typed id). */
+  call(remoteId?: string, options: { audioOnly?: boolean } = {}): void {
+    const session = this.controller.session;
+    const target = (remoteId ?? this.remoteId ?? this.typedRemoteId).trim();
+    if (!target) {
+      this.showError(new RtcError('no-remote-id', this.t.errorNoRemoteId));
+      return;
+    }
+    if (!session || session.status !== 'online') {
+      this.showError(new RtcError('broker-unreachable', this.t.errorBrokerUnreachable));
+      return;
+    }
+    if (target === session.peerId) {
+      this.showError(new RtcError('invalid-id', 'You cannot call yourself.'));
+      return;
+    }
+    try {
+      session.dial(target, !(options.audioOnly ?? this.audioOnly));
+    } catch (error) {
+      this.showError(error instanceof RtcError ? error : new RtcError('connection-failed', String(error)));
+    }
+  }
+
+  /** Answers the ringing call; the camera and microphone start now. */
+  answer(options: { audioOnly?: boolean } = {}): void {
+    const call = this.controller.call;
+    if (call?.phase !== 'ringing') return;
+    void call.answer({ video: !(options.audioOnly ?? this.audioOnly) });
+  }
+
+  /** Declines the ringing call. */
+  decline(): void {
+    const call = this.controller.call;
+    if (call?.phase === 'ringing') call.hangup();
+  }
+
+  /** Ends the call in any phase (cancels while calling, declines while ringing). */
+  hangup(): void {
+    this.controller.call?.hangup();
+  }
+
+  toggleMicrophone(on?: boolean): void {
+    this.controller.call?.toggleMicrophone(on);
+  }
+
+  toggleCamera(on?: boolean): Promise<void> {
+    return this.controller.call?.toggleCamera(on) ?? Promise.resolve();
+  }
+
+  toggleScreenShare(): Promise<void> {
+    return this.controller.call?.toggleScreenShare() ?? Promise.resolve();
+  }
+
+  private get t() {
+    return stringsFor(this.lang);
+  }
+
+  private onCall(call: Call): void {
+    this.ended = null;
+    this.errorText = '';
+    if (call.direction !== 'incoming') return;
+    dispatchRtc(this, 'rtc-incoming', { from: call.remoteId, name: call.remoteName, video: call.video });
+    if (this.autoAnswer) this.answer();
+  }
+
+  private showError(error: RtcError): void {
+    const t = this.t;
+    const localized: Partial<Record<string, string>> = {
+      'permission-denied': t.errorPermissionDenied,
+      'no-device': t.errorNoDevice,
+      'device-busy': t.errorDeviceBusy,
+      'broker-unreachable': t.errorBrokerUnreachable,
+      'id-taken': t.errorIdTaken,
+      'no-remote-id': t.errorNoRemoteId,
+    };
+    this.errorText = localized[error.code] ?? error.message;
+    dispatchRtc(this, 'rtc-error', { code: error.code, message: error.message });
+  }
+
+  private remoteLabel(call: Call): string {
+    return call.remoteName || call.remoteId || this.t.someone;
+  }
+
+  private computeState(): CallElementState {
+    const call = this.controller.call;
+    if (call && !call.ended) return call.phase as CallElementState;
+    return this.controller.session?.status === 'online' ? 'idle' : 'offline';
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('server') || changed.has('peerId') || changed.has('iceServers') || changed.has('name')) {
+      this.controller.configChanged();
+    }
+    this.currentState = this.computeState();
+    this.tick.running = this.currentState === 'connected';
+    if (this.currentState !== 'idle' && this.currentState !== 'offline' && this.devicesOpen && !this.controller.call) this.devicesOpen = false;
+  }
+
+  protected override updated(): void {
+    const call = this.controller.call;
+    this.bindStream(this.localVideo, call?.localStream ?? null);
+    this.bindStream(this.remoteVideo, call?.remoteStream ?? null);
+    if (this.remoteVideo && this.speakerId && 'setSinkId' in this.remoteVideo) {
+      const video = this.remoteVideo as HTMLVideoElement & { sinkId: string; setSinkId(id: string): Promise<void> };
+      if (video.sinkId !== this.speakerId) video.setSinkId(this.speakerId).catch(() => {});
+    }
+    const stateNow = this.currentState;
+    if (stateNow !== this.reportedState) {
+      const previous = this.reportedState;
+      this.reportedState = stateNow;
+      this.setAttribute('state', stateNow);
+      dispatchRtc(this, 'rtc-state', { state: stateNow });
+      if (stateNow === 'connected' && previous !== 'connected' && call) dispatchRtc(this, 'rtc-connected', { remoteId: call.remoteId });
+    }
+  }
+
+  private bindStream(video: HTMLVideoElement | undefined, stream: MediaStream | null): void {
+    if (!video) return;
+    if (video.srcObject !== stream) video.srcObject = stream;
+    // The same stream object gains tracks (one `stream` event per track); make sure it plays.
+    if (stream && video.paused) video.play().catch(() => {});
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    for (const video of [this.localVideo, this.remoteVideo]) if (video) video.srcObject = null;
+  }
+
+  private async toggleDevices(): Promise<void> {
+    this.devicesOpen = !this.devicesOpen;
+    if (this.devicesOpen) this.devices = await listDevices();
+  }
+
+  private chooseDevice(kind: 'audioinput' | 'videoinput' | 'audiooutput', event: Event): void {
+    const deviceId = (event.target as HTMLSelectElement).value;
+    if (kind === 'audiooutput') {
+      this.speakerId = deviceId;
+      return;
+    }
+    const session = this.controller.session;
+    if (!session) return;
+    const call = this.controller.call;
+    if (call) void call.useDevice(kind, deviceId);
+    else session.devices[kind] = deviceId;
+  }
+
+  private statusText(state: CallElementState, call: Call | null): string {
+    const t = this.t;
+    const name = call ? this.remoteLabel(call) : '';
+    switch (state) {
+      case 'offline':
+        return t.stateOffline;
+      case 'idle':
+        return this.ended ? format(t[END_TEXT[this.ended.reason]], { name: this.ended.name }) : t.stateIdle;
+      case 'calling':
+        return format(t.stateCalling, { name });
+      case 'ringing':
+        return format(call?.video ? t.stateRinging : t.stateRingingVoice, { name });
+      case 'connecting':
+        return t.stateConnecting;
+      case 'connected':
+        return format(t.stateConnected, { name });
+    }
+  }
+
+  private button(part: string, label: string, content: TemplateResult, onClick: () => void, extra: { pressed?: boolean; kind?: string; disabled?: boolean; text?: boolean } = {}) {
+    return html`<button
+      type="button"
+      part="button ${part}"
+      class="control ${extra.kind ?? ''} ${extra.text ? 'with-text' : ''}"
+      aria-label=${label}
+      title=${label}
+      aria-pressed=${extra.pressed === undefined ? nothing : String(extra.pressed)}
+      ?disabled=${extra.disabled ?? false}
+      @click=${onClick}
+    >
+      ${content}${extra.text ? html`<span>${label}</span>` : nothing}
+    </button>`;
+  }
+
+  private renderControls(state: CallElementState, call: Call | null) {
+    const t = this.t;
+    switch (state) {
+      case 'offline':
+        return nothing;
+      case 'idle':
+        return html`
+          ${this.remoteId
+            ? nothing
+            : html`<label class="remote-id">
+                <span class="visually-hidden">${t.remoteIdLabel}</span>
+                <input
+                  part="remote-id-input"
+                  placeholder=${t.remoteIdLabel}
+                  autocomplete="off"
+                  spellcheck="false"
+                  .value=${this.typedRemoteId}
+                  @input=${(e: Event) => (this.typedRemoteId = (e.target as HTMLInputElement).value)}
+                  @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && this.call()}
+                />
+              </label>`}
+          ${this.audioOnly ? nothing : this.button('call-button', t.call, icons.video, () => this.call(undefined, { audioOnly: false }), { kind: 'accent', text: true })}
+          ${this.button('voice-call-button', t.callVoice, icons.phone, () => this.call(undefined, { audioOnly: true }), { kind: this.audioOnly ? 'accent' : '', text: true })}
+          ${this.button('devices-button', t.settings, icons.settings, () => void this.toggleDevices(), { pressed: this.devicesOpen })}
+        `;
+      case 'calling':
+        return this.button('cancel-button', t.cancel, icons.hangup, () => this.hangup(), { kind: 'danger', text: true });
+      case 'ringing':
+        return html`
+          ${call?.video && !this.audioOnly
+            ? this.button('answer-button', t.answer, icons.video, () => this.answer(), { kind: 'success', text: true })
+            : nothing}
+          ${this.button(call?.video && !this.audioOnly ? 'answer-voice-button' : 'answer-button', call?.video && !this.audioOnly ? t.answerVoice : t.answer, icons.phone, () => this.answer({ audioOnly: true }), {
+            kind: call?.video && !this.audioOnly ? '' : 'success',
+            text: true,
+          })}
+          ${this.button('decline-button', t.decline, icons.hangup, () => this.decline(), { kind: 'danger', text: true })}
+        `;
+      case 'connecting':
+      case 'connected': {
+        const local = call?.local ?? { mic: false, camera: false, screen: false };
+        const hasMic = !!call?.localStream?.getAudioTracks().length;
+        return html`
+          ${this.button('mic-button', local.mic ? t.muteMic : t.unmuteMic, local.mic ? icons.mic : icons.micOff, () => this.toggleMicrophone(), {
+            pressed: !local.mic,
+            disabled: !hasMic,
+          })}
+          ${call?.video
+            ? html`${this.button('camera-button', local.camera ? t.cameraOff : t.cameraOn, local.camera ? icons.video : icons.videoOff, () => void this.toggleCamera(), {
+                pressed: !local.camera,
+              })}
+              ${'getDisplayMedia' in (navigator.mediaDevices ?? {})
+                ? this.button('screen-button', local.screen ? t.stopShare : t.shareScreen, icons.screen, () => void this.toggleScreenShare(), { pressed: local.screen })
+                : nothing}`
+            : nothing}
+          ${this.button('devices-button', t.settings, icons.settings, () => void this.toggleDevices(), { pressed: this.devicesOpen })}
+          ${this.button('hangup-button', t.hangup, icons.hangup, () => this.hangup(), { kind: 'danger' })}
+        `;
+      }
+    }
+  }
+
+  private renderDevices() {
+    if (!this.devicesOpen || !this.devices) return nothing;
+    const t = this.t;
+    const session = this.controller.session;
+    const select = (kind: 'audioinput' | 'videoinput' | 'audiooutput', label: string, current: string | undefined) =>
+      this.devices![kind].length
+        ? html`<label
+            >${label}
+            <select @change=${(e: Event) => this.chooseDevice(kind, e)}>
+              ${this.devices![kind].map(
+                (d, i) => html`<option value=${d.deviceId} ?selected=${d.deviceId === current}>${d.label || `${label} ${i + 1}`}</option>`,
+              )}
+            </select></label
+          >`
+        : nothing;
+    return html`<div part="devices" class="devices" role="group" aria-label=${t.settings}>
+      ${select('audioinput', t.microphone, session?.devices.audioinput)} ${select('videoinput', t.camera, session?.devices.videoinput)}
+      ${'setSinkId' in HTMLMediaElement.prototype ? select('audiooutput', t.speaker, this.speakerId) : nothing}
+    </div>`;
+  }
+
+  private renderQuality(call: Call) {
+    const t = this.t;
+    const q = call.quality;
+    const label = { good: t.qualityGood, fair: t.qualityFair, poor: t.qualityPoor, unknown: t.qualityUnknown }[q.level];
+    const detail = q.rttMs !== undefined ? format(t.qualityDetail, { rtt: q.rttMs, loss: q.lossPercent ?? 0 }) : '';
+    return html`<span part="quality" class="quality ${q.level}" role="img" aria-label="${label}${detail ? `: ${detail}` : ''}" title="${label}${detail ? ` — ${detail}` : ''}">
+      <i></i><i></i><i></i>
+    </span>`;
+  }
+
+  protected override render() {
+    const t = this.t;
+    const state = this.currentState;
+    const call = this.controller.call;
+    const inCall = state === 'connecting' || state === 'connected' || state === 'calling';
+    const video = call ? call.video : !this.audioOnly;
+    const remote = call?.remote;
+    const remoteName = call ? this.remoteLabel(call) : '';
+    const showRemoteVideo = !!call?.remoteStream?.getVideoTracks().length && (remote?.camera || remote?.screen) && video;
+    const showLocalVideo = !!call?.localStream?.getVideoTracks().length;
+    return html`
+      <div part="base" class="call ${video ? 'video' : 'audio-only'} state-${state}">
+        <div part="stage" class="stage">
+          <div part="remote-tile" class="tile remote ${showRemoteVideo ? 'has-video' : ''}">
+            <video class="remote" part="remote-video" autoplay playsinline ?hidden=${!showRemoteVideo}></video>
+            ${call && !showRemoteVideo ? html`<div part="avatar" class="avatar" aria-hidden="true">${remoteName.slice(0, 1).toUpperCase()}</div>` : nothing}
+            ${call && state === 'connected'
+              ? html`<div part="remote-status" class="remote-status">
+                  ${remote && !remote.mic ? html`<span class="badge" role="img" aria-label=${format(t.remoteMuted, { name: remoteName })} title=${format(t.remoteMuted, { name: remoteName })}>${icons.micOff}</span>` : nothing}
+                  ${video && remote && !remote.camera && !remote.screen
+                    ? html`<span class="badge" role="img" aria-label=${format(t.remoteCameraOff, { name: remoteName })} title=${format(t.remoteCameraOff, { name: remoteName })}>${icons.videoOff}</span>`
+                    : nothing}
+                  ${remote?.screen ? html`<span class="badge" role="img" aria-label=${format(t.remoteSharing, { name: remoteName })}>${icons.screen}</span>` : nothing}
+                </div>`
+              : nothing}
+            ${call ? html`<span class="name">${remoteName}</span>` : nothing}
+          </div>
+          <div part="local-tile" class="tile local ${call?.local.screen ? 'screen' : ''}" ?hidden=${!inCall || !showLocalVideo}>
+            <video class="local" part="local-video" autoplay playsinline muted></video>
+            <span class="name">${t.you}</span>
+          </div>
+          <div class="topline">
+            <span part="status" class="status" role="status" aria-live="polite">${this.statusText(state, call)}</span>
+            ${state === 'connected' && call?.connectedAt ? html`<span part="timer" class="timer">${clock(Date.now() - call.connectedAt)}</span>` : nothing}
+            ${state === 'connected' && call ? this.renderQuality(call) : nothing}
+          </div>
+          ${state === 'idle' && this.controller.session
+            ? html`<div part="own-id" class="own-id">${t.yourId}: <strong>${this.controller.session.peerId}</strong></div>`
+            : nothing}
+          ${this.errorText
+            ? html`<div part="error" class="error" role="alert">
+                <span>${this.errorText}</span>
+                <button type="button" part="button dismiss-button" class="dismiss" aria-label=${t.dismiss} title=${t.dismiss} @click=${() => (this.errorText = '')}>${icons.close}</button>
+              </div>`
+            : nothing}
+        </div>
+        ${this.renderDevices()}
+        <div part="controls" class="controls" role="toolbar" aria-label="Call controls">${this.renderControls(state, call)}</div>
+      </div>
+    `;
+  }
+}
+
+defineElement('rtc-call', RtcCall);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'rtc-call': RtcCall;
+  }
+}

@@ -1,0 +1,10 @@
+/** npm entry: defines every element and exports the classes, session layer and types. */
+export { RtcCall } from './elements/rtc-call/rtc-call.js';
+export { RtcEvent, type RtcEventDetails, type RtcEventName, type CallElementState } from './events.js';
+export { RtcSession, type SessionStatus } from './session/rtc-session.js';
+export { acquireSession, releaseSession } from './session/registry.js';
+export { RtcError, type RtcErrorCode } from './session/errors.js';
+export type { CallEndReason } from './session/call-machine.js';
+export { PROTOCOL_VERSION, CONTROL_LABEL, LIMITS, parseControlMessage, type ControlMessage } from './session/protocol.js';
+export { setDefaultServer } from './session/config.js';
+export { registerTranslation } from './i18n/localize.js';

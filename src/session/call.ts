@@ -1,0 +1,495 @@
+import type { MediaConnection, Peer } from 'peerjs';
+import {
+  endMessageFor,
+  initialCallState,
+  localEndReason,
+  nextCallState,
+  type CallEndReason,
+  type CallEvent,
+  type CallMachineState,
+} from './call-machine.js';
+import type { Conversation } from './conversation.js';
+import { Emitter, type Unsubscribe } from './emitter.js';
+import { RtcError } from './errors.js';
+import { captureLocalMedia, captureScreen, captureTrack, stopStream } from './media.js';
+import { randomId, type ControlMessage, type RingMessage } from './protocol.js';
+import { qualityFrom, sampleFrom, type Quality, type StatsSample } from './quality.js';
+
+export interface MediaFlags {
+  mic: boolean;
+  camera: boolean;
+  screen: boolean;
+}
+
+export interface CallEvents {
+  change: void;
+  ended: { reason: CallEndReason; durationMs: number };
+  error: RtcError;
+}
+
+export interface DevicePreferences {
+  audioinput?: string;
+  videoinput?: string;
+}
+
+export interface CallHost {
+  readonly peer: Peer | null;
+  readonly devices: DevicePreferences;
+  conversation(remoteId: string): Conversation;
+}
+
+/** How long a call may ring before it ends as `timeout`. */
+export const RING_TIMEOUT_MS = 45_000;
+/** How long ICE may stay `disconnected` before the call ends as `connection-lost` (the 5 s promise includes detection). */
+const DISCONNECT_GRACE_MS = 2_000;
+/** After answering, how long we wait for the caller's media before giving up. */
+const MEDIA_TIMEOUT_MS = 20_000;
+const STATS_INTERVAL_MS = 2_000;
+
+/**
+ * One call with one remote peer, from ring to end. It owns every resource of the call (local
+ * tracks, the MediaConnection and its RTCPeerConnection, timers, listeners) and releases all of
+ * them in `end()`, whatever the path that led there.
+ */
+export class Call extends Emitter<CallEvents> {
+  readonly id: string;
+  state: CallMachineState;
+  /** Local tracks as sent (the screen replaces the camera while shared). */
+  localStream: MediaStream | null = null;
+  remoteStream: MediaStream | null = null;
+  local: MediaFlags = { mic: false, camera: false, screen: false };
+  remote: MediaFlags = { mic: true, camera: true, screen: false };
+  quality: Quality = { level: 'unknown' };
+  connectedAt?: number;
+  remoteName = '';
+
+  private media: MediaConnection | null = null;
+  /** An incoming MediaConnection waiting for the user to answer. */
+  private heldMedia: MediaConnection | null = null;
+  private cameraTrack: MediaStreamTrack | null = null;
+  private screenTrack: MediaStreamTrack | null = null;
+  private timers = new Set<ReturnType<typeof setTimeout>>();
+  private statsTimer: ReturnType<typeof setInterval> | undefined;
+  private lastSample: StatsSample | undefined;
+  private disposers: Unsubscribe[] = [];
+  private conversation: Conversation;
+
+  private constructor(
+    private readonly host: CallHost,
+    readonly remoteId: string,
+    direction: 'outgoing' | 'incoming',
+    /** Whether this call carries video (the caller's choice, or the ring's). */
+    readonly video: boolean,
+    id?: string,
+  ) {
+    super();
+    this.id = id ?? randomId();
+    this.state = initialCallState(direction);
+    this.conversation = host.conversation(remoteId);
+    this.remoteName = this.conversation.remoteName;
+    this.disposers.push(
+      this.conversation.retain(),
+      this.conversation.on('message', (message) => this.receive(message)),
+      this.conversation.on('close', () => this.end('connection-lost')),
+    );
+  }
+
+  static dial(host: CallHost, remoteId: string, video: boolean): Call {
+    const call = new Call(host, remoteId, 'outgoing', video);
+    void call.ring();
+    return call;
+  }
+
+  static fromRing(host: CallHost, remoteId: string, ring: RingMessage): Call {
+    const call = new Call(host, remoteId, 'incoming', ring.video, ring.callId);
+    call.after(RING_TIMEOUT_MS + 5_000, () => call.end('timeout'));
+    return call;
+  }
+
+  /** A plain PeerJS client called without ringing first: it rings like any other call. */
+  static fromBareMedia(host: CallHost, media: MediaConnection): Call {
+    const call = new Call(host, media.peer, 'incoming', true);
+    call.heldMedia = media;
+    media.on('close', () => call.end('cancelled'));
+    call.after(RING_TIMEOUT_MS, () => call.end('timeout'));
+    return call;
+  }
+
+  get phase() {
+    return this.state.phase;
+  }
+
+  get direction() {
+    return this.state.direction;
+  }
+
+  get ended(): boolean {
+    return this.state.phase === 'ended';
+  }
+
+  /** True when the call can carry our video (a video call with a camera or screen track). */
+  get canToggleCamera(): boolean {
+    return this.video && !this.ended;
+  }
+
+  private async ring(): Promise<void> {
+    const [reached, media] = await Promise.allSettled([this.conversation.connect(), this.captureMedia(this.video)]);
+    if (this.ended) return;
+    if (reached.status === 'rejected') {
+      const error = reached.reason instanceof RtcError ? reached.reason : new RtcError('connection-failed', String(reached.reason));
+      this.emit('error', error);
+      this.end(error.code === 'peer-unavailable' ? 'unavailable' : 'error');
+      return;
+    }
+    if (media.status === 'rejected') return; // captureMedia never rejects; kept for type narrowing
+    this.conversation.send({ type: 'ring', callId: this.id, video: this.video });
+    this.after(RING_TIMEOUT_MS, () => {
+      this.conversation.send({ type: 'cancel', callId: this.id });
+      this.end('timeout');
+    });
+  }
+
+  private async captureMedia(video: boolean): Promise<void> {
+    const { stream, problems } = await captureLocalMedia({
+      audio: true,
+      video,
+      audioDeviceId: this.host.devices.audioinput,
+      videoDeviceId: this.host.devices.videoinput,
+    });
+    if (this.ended) {
+      stopStream(stream);
+      return;
+    }
+    this.localStream = stream;
+    this.cameraTrack = stream.getVideoTracks()[0] ?? null;
+    this.local = { mic: stream.getAudioTracks().length > 0, camera: !!this.cameraTrack, screen: false };
+    for (const problem of problems) this.emit('error', problem);
+    this.emit('change', undefined);
+  }
+
+  private receive(message: ControlMessage): void {
+    if (message.type === 'hello') {
+      this.remoteName = message.name ?? '';
+      this.emit('change', undefined);
+      return;
+    }
+    if (!('callId' in message) || message.callId !== this.id) return;
+    switch (message.type) {
+      case 'accept':
+        if (this.transition({ type: 'accepted' })) this.startMedia();
+        break;
+      case 'decline':
+        this.end(message.reason === 'busy' ? 'busy' : 'declined');
+        break;
+      case 'cancel':
+        if (this.phase === 'ringing') this.end('cancelled');
+        break;
+      case 'bye':
+        this.end('remote-hangup');
+        break;
+      case 'media':
+        this.remote = { mic: message.mic, camera: message.camera, screen: message.screen };
+        this.emit('change', undefined);
+        break;
+    }
+  }
+
+  /** Caller side, after accept: offer our media, asking for both kinds even when we send none. */
+  private startMedia(): void {
+    const peer = this.host.peer;
+    const connection = peer?.call(this.remoteId, this.localStream ?? new MediaStream(), {
+      metadata: { callId: this.id },
+      constraints: { offerToReceiveAudio: true, offerToReceiveVideo: this.video },
+    } as Parameters<Peer['call']>[2]);
+    if (!connection) {
+      this.emit('error', new RtcError('broker-unreachable', 'Lost the server before the call could connect.'));
+      this.end('error');
+      return;
+    }
+    this.watchMedia(connection);
+  }
+
+  /** Callee side: the user said yes. Camera and microphone start only now. */
+  async answer(options: { video?: boolean } = {}): Promise<void> {
+    if (!this.transition({ type: 'answer' })) return;
+    await this.captureMedia(this.video && options.video !== false);
+    if (this.ended) return;
+    if (this.heldMedia) {
+      const media = this.heldMedia;
+      this.heldMedia = null;
+      media.removeAllListeners('close');
+      media.answer(this.localStream ?? undefined);
+      this.watchMedia(media);
+      return;
+    }
+    this.conversation.send({ type: 'accept', callId: this.id });
+    this.after(MEDIA_TIMEOUT_MS, () => {
+      if (!this.media) {
+        this.emit('error', new RtcError('connection-failed', 'The caller did not start the call.'));
+        this.end('connection-lost');
+      }
+    });
+  }
+
+  /** Callee side: the caller's MediaConnection for this call arrived (after our accept). */
+  adoptMedia(media: MediaConnection): boolean {
+    if (this.media || media.peer !== this.remoteId || this.phase !== 'connecting' || this.direction !== 'incoming') return false;
+    // answer() creates the RTCPeerConnection that watchMedia listens to.
+    media.answer(this.localStream ?? undefined);
+    this.watchMedia(media);
+    return true;
+  }
+
+  private watchMedia(media: MediaConnection): void {
+    this.media = media;
+    media.on('stream', (stream) => {
+      this.remoteStream = stream;
+      this.emit('change', undefined);
+    });
+    media.on('close', () => this.end('connection-lost'));
+    media.on('error', () => {}); // followed by close or an ICE state we handle
+    const pc = media.peerConnection;
+    if (!pc) return;
+    const onState = () => {
+      switch (pc.connectionState) {
+        case 'connected':
+          this.clearTimer('disconnect');
+          if (this.transition({ type: 'media-up' })) {
+            this.connectedAt = Date.now();
+            this.sendMediaState();
+            this.startStats(pc);
+          }
+          break;
+        case 'disconnected':
+          this.after(DISCONNECT_GRACE_MS, () => this.end('connection-lost'), 'disconnect');
+          break;
+        case 'failed':
+        case 'closed':
+          this.end('connection-lost');
+          break;
+      }
+    };
+    pc.addEventListener('connectionstatechange', onState);
+    this.disposers.push(() => pc.removeEventListener('connectionstatechange', onState));
+    this.sendMediaState();
+    onState();
+  }
+
+  private startStats(pc: RTCPeerConnection): void {
+    this.statsTimer = setInterval(() => {
+      pc.getStats()
+        .then((report) => {
+          if (this.ended) return;
+          const sample = sampleFrom(report);
+          this.quality = qualityFrom(this.lastSample, sample);
+          this.lastSample = sample;
+          this.emit('change', undefined);
+        })
+        .catch(() => {}); // a closed connection rejects; the close path ends the call
+    }, STATS_INTERVAL_MS);
+  }
+
+  /** Ends the call from our side with the message the phase calls for (cancel, decline or bye). */
+  hangup(): void {
+    if (this.ended) return;
+    const message = endMessageFor(this.state);
+    if (message === 'decline') this.conversation.send({ type: 'decline', callId: this.id, reason: 'declined' });
+    else this.conversation.send({ type: message, callId: this.id });
+    this.end(localEndReason(this.state));
+  }
+
+  /** Tells the caller we are busy without disturbing the current call. */
+  static refuseBusy(conversation: Conversation, ring: RingMessage): void {
+    conversation.send({ type: 'decline', callId: ring.callId, reason: 'busy' });
+  }
+
+  toggleMicrophone(on = !this.local.mic): void {
+    const tracks = this.localStream?.getAudioTracks() ?? [];
+    if (tracks.length === 0) return;
+    for (const track of tracks) track.enabled = on;
+    this.local = { ...this.local, mic: on };
+    this.sendMediaState();
+    this.emit('change', undefined);
+  }
+
+  async toggleCamera(on = !this.local.camera): Promise<void> {
+    if (!this.canToggleCamera || on === this.local.camera) return;
+    if (!on) {
+      this.cameraTrack?.stop();
+      if (!this.local.screen) await this.useVideoTrack(null);
+      this.cameraTrack = null;
+      this.local = { ...this.local, camera: false };
+    } else {
+      try {
+        const track = await captureTrack('video', this.host.devices.videoinput);
+        if (this.ended) {
+          track.stop();
+          return;
+        }
+        this.cameraTrack = track;
+        if (!this.local.screen) await this.useVideoTrack(track);
+        this.local = { ...this.local, camera: true };
+      } catch (error) {
+        this.emit('error', error instanceof RtcError ? error : new RtcError('media-error', 'The camera could not be started.'));
+        return;
+      }
+    }
+    this.sendMediaState();
+    this.emit('change', undefined);
+  }
+
+  async toggleScreenShare(): Promise<void> {
+    if (!this.canToggleCamera) return;
+    if (this.screenTrack) {
+      await this.stopScreenShare();
+      return;
+    }
+    let track: MediaStreamTrack;
+    try {
+      track = await captureScreen();
+    } catch (error) {
+      this.emit('error', error instanceof RtcError ? error : new RtcError('screen-share-failed', 'Screen sharing was not started.'));
+      return;
+    }
+    if (this.ended) {
+      track.stop();
+      return;
+    }
+    this.screenTrack = track;
+    // The browser's own "Stop sharing" button ends the track; go back to the camera then.
+    track.addEventListener('ended', () => void this.stopScreenShare(), { once: true });
+    await this.useVideoTrack(track);
+    this.local = { ...this.local, screen: true };
+    this.sendMediaState();
+    this.emit('change', undefined);
+  }
+
+  private async stopScreenShare(): Promise<void> {
+    if (!this.screenTrack) return;
+    this.screenTrack.stop();
+    this.screenTrack = null;
+    if (!this.ended) await this.useVideoTrack(this.cameraTrack);
+    this.local = { ...this.local, screen: false };
+    this.sendMediaState();
+    this.emit('change', undefined);
+  }
+
+  /** Switches microphone or camera to another device mid-call. */
+  async useDevice(kind: 'audioinput' | 'videoinput', deviceId: string): Promise<void> {
+    this.host.devices[kind] = deviceId;
+    if (this.ended || !this.localStream) return;
+    const audio = kind === 'audioinput';
+    if (!audio && (!this.local.camera || !this.video)) return;
+    try {
+      const track = await captureTrack(audio ? 'audio' : 'video', deviceId);
+      if (this.ended) {
+        track.stop();
+        return;
+      }
+      if (audio) {
+        track.enabled = this.local.mic;
+        const old = this.localStream.getAudioTracks()[0];
+        await this.replaceSenderTrack('audio', track);
+        if (old) {
+          this.localStream.removeTrack(old);
+          old.stop();
+        }
+        this.localStream.addTrack(track);
+      } else {
+        const old = this.cameraTrack;
+        this.cameraTrack = track;
+        if (!this.local.screen) await this.useVideoTrack(track);
+        old?.stop();
+      }
+      this.emit('change', undefined);
+    } catch (error) {
+      this.emit('error', error instanceof RtcError ? error : new RtcError('media-error', 'That device could not be started.'));
+    }
+  }
+
+  /** Puts `track` (or nothing) on the video sender and in the local preview stream. */
+  private async useVideoTrack(track: MediaStreamTrack | null): Promise<void> {
+    const stream = this.localStream ?? (this.localStream = new MediaStream());
+    for (const old of stream.getVideoTracks()) stream.removeTrack(old);
+    if (track) stream.addTrack(track);
+    await this.replaceSenderTrack('video', track);
+  }
+
+  private async replaceSenderTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
+    const pc = this.media?.peerConnection;
+    const transceiver = pc?.getTransceivers().find((t) => t.receiver.track.kind === kind);
+    if (!transceiver) return;
+    try {
+      await transceiver.sender.replaceTrack(track);
+    } catch {
+      // The connection closed under us; end() is already on its way.
+    }
+  }
+
+  private sendMediaState(): void {
+    if (this.ended) return;
+    const { mic, camera, screen } = this.local;
+    this.conversation.send({ type: 'media', callId: this.id, mic, camera, screen });
+  }
+
+  private transition(event: CallEvent): boolean {
+    const next = nextCallState(this.state, event);
+    if (!next) return false;
+    this.state = next;
+    this.emit('change', undefined);
+    return true;
+  }
+
+  private after(ms: number, action: () => void, name?: string): void {
+    if (name) this.clearTimer(name);
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      if (name) this.named.delete(name);
+      action();
+    }, ms);
+    this.timers.add(timer);
+    if (name) this.named.set(name, timer);
+  }
+
+  private named = new Map<string, ReturnType<typeof setTimeout>>();
+
+  private clearTimer(name: string): void {
+    const timer = this.named.get(name);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.timers.delete(timer);
+    this.named.delete(name);
+  }
+
+  /** Ends the call once, releasing everything it holds. */
+  end(reason: CallEndReason): void {
+    const next = nextCallState(this.state, { type: 'end', reason });
+    if (!next) return;
+    this.state = next;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    this.named.clear();
+    clearInterval(this.statsTimer);
+    for (const dispose of this.disposers.splice(0)) dispose();
+    stopStream(this.localStream);
+    this.cameraTrack?.stop();
+    this.screenTrack?.stop();
+    this.cameraTrack = this.screenTrack = null;
+    for (const media of [this.media, this.heldMedia]) {
+      if (!media) continue;
+      media.removeAllListeners();
+      media.close();
+    }
+    this.media = this.heldMedia = null;
+    const durationMs = this.connectedAt ? Date.now() - this.connectedAt : 0;
+    this.emit('ended', { reason, durationMs });
+    this.emit('change', undefined);
+    this.removeAllListeners();
+  }
+
+  /** For tests and diagnostics: resources this call still holds. */
+  get openResources(): { timers: number; liveTracks: number; media: boolean } {
+    const live = (this.localStream?.getTracks() ?? []).filter((t) => t.readyState === 'live').length;
+    return { timers: this.timers.size + (this.statsTimer && !this.ended ? 1 : 0), liveTracks: live, media: !!(this.media || this.heldMedia) };
+  }
+}

@@ -1,0 +1,123 @@
+import { RtcError } from './errors.js';
+import { randomId } from './protocol.js';
+
+/**
+ * Where the broker is and which ICE servers to use. Never PeerJS's public cloud or its TURN
+ * defaults: a page that names no server talks to the origin that served the script.
+ */
+
+let defaultServer: string | undefined;
+
+/** Set by the script-tag entry to the origin that served the script. */
+export function setDefaultServer(url: string): void {
+  defaultServer = url;
+}
+
+export function resolveServerUrl(attribute: string | null | undefined): URL {
+  const base = typeof location === 'undefined' ? 'http://localhost/' : location.href;
+  const raw = attribute?.trim() || defaultServer || '/peerjs';
+  let url: URL;
+  try {
+    url = new URL(raw, base);
+  } catch {
+    throw new RtcError('bad-attribute', `server="${raw}" is not a URL.`);
+  }
+  if (!/^(https?|wss?):$/.test(url.protocol)) {
+    throw new RtcError('bad-attribute', `server="${raw}" must be an http(s) or ws(s) URL.`);
+  }
+  url.hash = '';
+  url.search = '';
+  if (url.pathname.endsWith('/') && url.pathname.length > 1) url.pathname = url.pathname.slice(0, -1);
+  return url;
+}
+
+/** PeerJS connection options for a broker URL like https://support.example.com/peerjs. */
+export function peerServerOptions(server: URL): { host: string; port: number; path: string; secure: boolean } {
+  const secure = server.protocol === 'https:' || server.protocol === 'wss:';
+  const port = server.port ? Number(server.port) : secure ? 443 : 80;
+  return { host: server.hostname, port, path: server.pathname || '/', secure };
+}
+
+/** /rtc-config is a sibling of the broker mount: /peerjs → /rtc-config, /support/peerjs → /support/rtc-config. */
+export function rtcConfigUrl(server: URL): string {
+  const http = new URL(server.href);
+  if (http.protocol === 'ws:') http.protocol = 'http:';
+  if (http.protocol === 'wss:') http.protocol = 'https:';
+  return new URL('rtc-config', http).href;
+}
+
+function isIceServer(value: unknown): value is RTCIceServer {
+  if (typeof value !== 'object' || value === null) return false;
+  const urls = (value as RTCIceServer).urls;
+  const list = Array.isArray(urls) ? urls : [urls];
+  return list.length > 0 && list.every((u) => typeof u === 'string' && /^(stuns?|turns?):/.test(u));
+}
+
+/** Parses the `ice-servers` attribute; a bad value is an error the host must see, not a silent default. */
+export function parseIceServers(attribute: string): RTCIceServer[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(attribute);
+  } catch {
+    throw new RtcError('bad-attribute', 'ice-servers must be a JSON array of RTCIceServer objects.');
+  }
+  if (!Array.isArray(value) || !value.every(isIceServer)) {
+    throw new RtcError('bad-attribute', 'ice-servers must be a JSON array of objects with stun:/turn: "urls".');
+  }
+  return value;
+}
+
+/** Asks the server for ICE servers; no answer within the timeout means "none" (fine on a LAN). */
+export async function fetchIceServers(server: URL, timeoutMs = 4000): Promise<RTCIceServer[]> {
+  try {
+    const response = await fetch(rtcConfigUrl(server), { signal: AbortSignal.timeout(timeoutMs), credentials: 'omit' });
+    if (!response.ok) return [];
+    const body = (await response.json()) as { iceServers?: unknown };
+    return Array.isArray(body.iceServers) ? body.iceServers.filter(isIceServer) : [];
+  } catch {
+    return [];
+  }
+}
+
+const PEER_ID_PATTERN = /^[A-Za-z0-9]([A-Za-z0-9_-]*[A-Za-z0-9])?$/;
+
+export function validatePeerId(id: string): string {
+  if (id.length > 64 || !PEER_ID_PATTERN.test(id)) {
+    throw new RtcError('invalid-id', `"${id.slice(0, 70)}" is not a valid peer id (letters, digits, - and _; 64 at most).`);
+  }
+  return id;
+}
+
+function storage(): Storage | null {
+  try {
+    return typeof sessionStorage === 'undefined' ? null : sessionStorage;
+  } catch {
+    return null; // sandboxed iframes throw on access
+  }
+}
+
+function remembered(key: string, make: () => string): string {
+  const store = storage();
+  const existing = store?.getItem(key);
+  if (existing) return existing;
+  const value = make();
+  try {
+    store?.setItem(key, value);
+  } catch {
+    // storage full or disabled: the value still works for this page's lifetime
+  }
+  return value;
+}
+
+/** A random own id, kept per tab so a reload keeps it. */
+export function defaultPeerId(server: URL): string {
+  return remembered(`rtc-elements:id:${server.href}`, () => `p-${randomId(6)}`);
+}
+
+/**
+ * The broker token proves a reload is the same tab reclaiming its id (a fresh token would get
+ * ID-TAKEN until the broker notices the old socket is gone).
+ */
+export function peerToken(server: URL, peerId: string): string {
+  return remembered(`rtc-elements:token:${server.href}:${peerId}`, () => randomId(16));
+}

@@ -1,0 +1,187 @@
+import type { DataConnection, Peer } from 'peerjs';
+import { Emitter } from './emitter.js';
+import { RtcError } from './errors.js';
+import { CONTROL_LABEL, PROTOCOL_VERSION, parseControlMessage, type ControlMessage, type HelloMessage } from './protocol.js';
+
+export interface ConversationEvents {
+  message: ControlMessage;
+  open: void;
+  close: void;
+  /** An inbound frame failed validation (already counted by the session). */
+  invalid: string;
+}
+
+export interface ConversationHost {
+  readonly peer: Peer | null;
+  readonly name: string;
+  readonly page?: { url: string; title: string };
+  countDropped(reason: string): void;
+  /** Nothing uses the conversation any more: the host closes and forgets it. */
+  conversationIdle(conversation: Conversation): void;
+}
+
+/** How long an unused conversation keeps its channel, so a quick call-back or late message still lands. */
+export const IDLE_LINGER_MS = 3_000;
+
+const CONNECT_TIMEOUT_MS = 15_000;
+
+/**
+ * Everything between this peer and one remote peer: the `rtc-control` channel (possibly two
+ * while both sides dial at once; we listen on all and send on the newest open one), the
+ * remote's name from `hello`, and the wait for the channel to open.
+ */
+export class Conversation extends Emitter<ConversationEvents> {
+  remoteName = '';
+  remotePage?: { url: string; title: string };
+  private connections: DataConnection[] = [];
+  private opened = new WeakSet<DataConnection>();
+  private pending: { promise: Promise<void>; reject(error: RtcError): void } | null = null;
+  private users = 0;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    readonly remoteId: string,
+    private readonly host: ConversationHost,
+  ) {
+    super();
+    this.scheduleIdle();
+  }
+
+  /** Marks the conversation in use (a call, a chat view); the returned function lets go. */
+  retain(): () => void {
+    this.users++;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--this.users === 0) this.scheduleIdle();
+    };
+  }
+
+  private scheduleIdle(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
+      if (this.users === 0) this.host.conversationIdle(this);
+    }, IDLE_LINGER_MS);
+  }
+
+  get isOpen(): boolean {
+    return this.connections.some((c) => c.open);
+  }
+
+  /** Opens the control channel if needed; rejects with `peer-unavailable` when the remote is not on the broker. */
+  connect(): Promise<void> {
+    if (this.isOpen) return Promise.resolve();
+    if (this.pending) return this.pending.promise;
+    const peer = this.host.peer;
+    if (!peer || peer.destroyed || peer.disconnected) {
+      return Promise.reject(new RtcError('broker-unreachable', 'Not connected to the server.'));
+    }
+    let reject!: (error: RtcError) => void;
+    let cleanup = () => {};
+    const promise = new Promise<void>((resolve, rejectPromise) => {
+      reject = rejectPromise;
+      const timer = setTimeout(() => rejectPromise(new RtcError('peer-unavailable', `Could not reach ${this.remoteId}.`)), CONNECT_TIMEOUT_MS);
+      const offOpen = this.on('open', () => resolve());
+      cleanup = () => {
+        clearTimeout(timer);
+        offOpen();
+      };
+    })
+      .catch((error: unknown) => {
+        this.dropUnopened();
+        throw error;
+      })
+      .finally(() => {
+        cleanup();
+        this.pending = null;
+      });
+    this.pending = { promise, reject };
+    const connection = peer.connect(this.remoteId, { label: CONTROL_LABEL, serialization: 'json', reliable: true });
+    if (connection) this.attach(connection);
+    else reject(new RtcError('broker-unreachable', 'Not connected to the server.'));
+    return promise;
+  }
+
+  /** The broker told us the remote id is not connected. */
+  markUnavailable(): void {
+    this.pending?.reject(new RtcError('peer-unavailable', `${this.remoteId} is not online.`));
+  }
+
+  /** Adopts a control connection, outgoing or incoming. */
+  attach(connection: DataConnection): void {
+    this.connections.push(connection);
+    const sendHello = () => {
+      const hello: HelloMessage = { type: 'hello', v: PROTOCOL_VERSION };
+      if (this.host.name) hello.name = this.host.name;
+      if (this.host.page) hello.page = this.host.page;
+      this.opened.add(connection);
+      connection.send(hello);
+      this.emit('open', undefined);
+    };
+    if (connection.open) sendHello();
+    else connection.on('open', sendHello);
+    connection.on('data', (data) => this.receive(data));
+    connection.on('close', () => this.detach(connection));
+    // PeerJS reports channel errors here; the close that follows is what we act on.
+    connection.on('error', () => {});
+  }
+
+  /** A dial that failed leaves a half-made connection behind; close it so its RTCPeerConnection goes too. */
+  private dropUnopened(): void {
+    for (const connection of this.connections.filter((c) => !c.open)) {
+      this.detach(connection);
+      connection.close();
+    }
+  }
+
+  private detach(connection: DataConnection): void {
+    const index = this.connections.indexOf(connection);
+    if (index === -1) return;
+    this.connections.splice(index, 1);
+    connection.removeAllListeners();
+    if (this.opened.has(connection) && !this.isOpen) this.emit('close', undefined);
+  }
+
+  private receive(data: unknown): void {
+    const result = parseControlMessage(data);
+    if (result.kind === 'invalid') {
+      this.host.countDropped(result.reason);
+      this.emit('invalid', result.reason);
+      return;
+    }
+    if (result.kind === 'ignored') return;
+    const message = result.message;
+    if (message.type === 'hello') {
+      this.remoteName = message.name ?? '';
+      this.remotePage = message.page;
+    }
+    this.emit('message', message);
+  }
+
+  /** Sends on the newest open channel; false when none is open (callers decide whether to queue). */
+  send(message: ControlMessage): boolean {
+    for (let i = this.connections.length - 1; i >= 0; i--) {
+      const connection = this.connections[i]!;
+      if (connection.open) {
+        void connection.send(message);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  close(): void {
+    clearTimeout(this.idleTimer);
+    this.pending?.reject(new RtcError('connection-failed', 'Conversation closed.'));
+    for (const connection of [...this.connections]) {
+      connection.removeAllListeners();
+      connection.close();
+    }
+    this.connections = [];
+    this.removeAllListeners();
+  }
+}

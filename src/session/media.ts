@@ -1,0 +1,103 @@
+import { RtcError, mediaErrorCode } from './errors.js';
+
+export interface MediaRequest {
+  audio: boolean;
+  video: boolean;
+  audioDeviceId?: string;
+  videoDeviceId?: string;
+}
+
+export interface LocalMedia {
+  stream: MediaStream;
+  /** What could not be captured, so the UI can say "joined with audio only" and fire rtc-error. */
+  problems: RtcError[];
+}
+
+function constraint(on: boolean, deviceId?: string): boolean | MediaTrackConstraints {
+  if (!on) return false;
+  return deviceId ? { deviceId: { exact: deviceId } } : true;
+}
+
+async function capture(audio: boolean | MediaTrackConstraints, video: boolean | MediaTrackConstraints): Promise<MediaStream> {
+  if (!navigator.mediaDevices?.getUserMedia) {
+    throw new RtcError('not-supported', 'This browser cannot capture media (a secure https:// page is required).');
+  }
+  return navigator.mediaDevices.getUserMedia({ audio, video });
+}
+
+function describe(error: unknown, kind: 'camera' | 'microphone'): RtcError {
+  if (error instanceof RtcError) return error;
+  const code = mediaErrorCode(error);
+  const text: Record<string, string> = {
+    'permission-denied': `Permission to use the ${kind} was denied.`,
+    'no-device': `No ${kind} was found.`,
+    'device-busy': `The ${kind} is in use by another application.`,
+  };
+  return new RtcError(code, text[code] ?? `The ${kind} could not be started.`, error);
+}
+
+/**
+ * Captures what it can: camera + microphone, else microphone only, else nothing (receive-only).
+ * A call should still happen when the camera is denied or absent, so failures become `problems`.
+ */
+export async function captureLocalMedia(request: MediaRequest): Promise<LocalMedia> {
+  const problems: RtcError[] = [];
+  const audio = constraint(request.audio, request.audioDeviceId);
+  if (request.video) {
+    try {
+      return { stream: await capture(audio, constraint(true, request.videoDeviceId)), problems };
+    } catch (error) {
+      problems.push(describe(error, 'camera'));
+    }
+  }
+  if (request.audio) {
+    try {
+      return { stream: await capture(audio, false), problems };
+    } catch (error) {
+      problems.push(describe(error, 'microphone'));
+    }
+  }
+  return { stream: new MediaStream(), problems };
+}
+
+/** Opens one new track of a kind, e.g. after the camera was switched off or another device chosen. */
+export async function captureTrack(kind: 'audio' | 'video', deviceId?: string): Promise<MediaStreamTrack> {
+  try {
+    const stream = await capture(kind === 'audio' ? constraint(true, deviceId) : false, kind === 'video' ? constraint(true, deviceId) : false);
+    return stream.getTracks()[0]!;
+  } catch (error) {
+    throw describe(error, kind === 'audio' ? 'microphone' : 'camera');
+  }
+}
+
+export async function captureScreen(): Promise<MediaStreamTrack> {
+  if (!navigator.mediaDevices?.getDisplayMedia) {
+    throw new RtcError('not-supported', 'Screen sharing is not supported in this browser.');
+  }
+  try {
+    const stream = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+    return stream.getVideoTracks()[0]!;
+  } catch (error) {
+    const code = mediaErrorCode(error);
+    throw new RtcError(code === 'permission-denied' ? 'permission-denied' : 'screen-share-failed', 'Screen sharing was not started.', error);
+  }
+}
+
+export interface DeviceLists {
+  audioinput: MediaDeviceInfo[];
+  videoinput: MediaDeviceInfo[];
+  audiooutput: MediaDeviceInfo[];
+}
+
+export async function listDevices(): Promise<DeviceLists> {
+  const lists: DeviceLists = { audioinput: [], videoinput: [], audiooutput: [] };
+  if (!navigator.mediaDevices?.enumerateDevices) return lists;
+  for (const device of await navigator.mediaDevices.enumerateDevices()) {
+    if (device.deviceId && device.kind in lists) lists[device.kind].push(device);
+  }
+  return lists;
+}
+
+export function stopStream(stream: MediaStream | null | undefined): void {
+  stream?.getTracks().forEach((track) => track.stop());
+}

@@ -1,0 +1,246 @@
+/**
+ * Every message that crosses the `rtc-control` channel: its type, its validator and its limits.
+ * Nothing inbound reaches the rest of the session before `parseControlMessage` has rebuilt it
+ * from known fields, so a peer cannot smuggle extra keys, prototypes or oversized strings in.
+ * docs/protocol.md is the human-readable version of this file; keep them in step.
+ */
+
+export const PROTOCOL_VERSION = 1;
+export const CONTROL_LABEL = 'rtc-control';
+
+export const LIMITS = Object.freeze({
+  /** Largest encoded control message we accept (bytes of JSON). */
+  maxMessageBytes: 16_384,
+  /** Longest chat text, in UTF-16 code units. */
+  maxTextLength: 4_000,
+  maxNameLength: 80,
+  maxIdLength: 64,
+  maxUrlLength: 2_048,
+  maxTitleLength: 300,
+});
+
+export type CallEndReasonWire = 'hangup' | 'busy' | 'declined';
+
+export interface HelloMessage {
+  type: 'hello';
+  v: number;
+  name?: string;
+  page?: { url: string; title: string };
+}
+export interface ChatMessage {
+  type: 'chat';
+  id: string;
+  text: string;
+  ts: number;
+}
+export interface AckMessage {
+  type: 'ack';
+  id: string;
+}
+export interface TypingMessage {
+  type: 'typing';
+  on: boolean;
+}
+export interface RingMessage {
+  type: 'ring';
+  callId: string;
+  video: boolean;
+}
+export interface AcceptMessage {
+  type: 'accept';
+  callId: string;
+}
+export interface DeclineMessage {
+  type: 'decline';
+  callId: string;
+  /** `busy` when the callee is already in another call. */
+  reason: 'declined' | 'busy';
+}
+export interface CancelMessage {
+  type: 'cancel';
+  callId: string;
+}
+export interface ByeMessage {
+  type: 'bye';
+  callId: string;
+}
+export interface MediaStateMessage {
+  type: 'media';
+  callId: string;
+  mic: boolean;
+  camera: boolean;
+  screen: boolean;
+}
+
+export type ControlMessage =
+  | HelloMessage
+  | ChatMessage
+  | AckMessage
+  | TypingMessage
+  | RingMessage
+  | AcceptMessage
+  | DeclineMessage
+  | CancelMessage
+  | ByeMessage
+  | MediaStateMessage;
+
+export type ControlType = ControlMessage['type'];
+
+export type ParseResult =
+  | { kind: 'ok'; message: ControlMessage }
+  | { kind: 'ignored'; type: string }
+  | { kind: 'invalid'; reason: string };
+
+/** A frame our JSON connection could not decode; carried to the validator so it is counted. */
+export class MalformedFrame {
+  constructor(readonly reason: string) {}
+}
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const ID_PATTERN = /^[A-Za-z0-9_-]+$/;
+
+class Invalid extends Error {}
+
+function fail(reason: string): never {
+  throw new Invalid(reason);
+}
+
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function checkKeys(record: Record<string, unknown>, depth = 0): void {
+  if (depth > 3) fail('nested too deeply');
+  for (const key of Object.keys(record)) {
+    if (FORBIDDEN_KEYS.has(key)) fail(`forbidden key ${key}`);
+    const value = record[key];
+    if (isPlainRecord(value)) checkKeys(value, depth + 1);
+  }
+}
+
+function str(record: Record<string, unknown>, key: string, max: number, optional = false): string | undefined {
+  const value = record[key];
+  if (value === undefined && optional) return undefined;
+  if (typeof value !== 'string') fail(`${key} must be a string`);
+  if (value.length > max) fail(`${key} longer than ${max}`);
+  return value;
+}
+
+function id(record: Record<string, unknown>, key: string): string {
+  const value = str(record, key, LIMITS.maxIdLength) as string;
+  if (!ID_PATTERN.test(value)) fail(`${key} has characters outside [A-Za-z0-9_-]`);
+  return value;
+}
+
+function bool(record: Record<string, unknown>, key: string, fallback?: boolean): boolean {
+  const value = record[key];
+  if (value === undefined && fallback !== undefined) return fallback;
+  if (typeof value !== 'boolean') fail(`${key} must be a boolean`);
+  return value;
+}
+
+function num(record: Record<string, unknown>, key: string): number {
+  const value = record[key];
+  if (typeof value !== 'number' || !Number.isFinite(value)) fail(`${key} must be a finite number`);
+  return value;
+}
+
+/** Removes control characters a peer could use to spoof layout (keeps tab and newlines). */
+export function cleanText(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/g, '');
+}
+
+function build(record: Record<string, unknown>, type: string): ControlMessage | null {
+  switch (type) {
+    case 'hello': {
+      const v = num(record, 'v');
+      const name = str(record, 'name', LIMITS.maxNameLength, true);
+      const message: HelloMessage = { type, v };
+      if (name !== undefined) message.name = cleanText(name).trim();
+      if (record.page !== undefined) {
+        if (!isPlainRecord(record.page)) fail('page must be an object');
+        message.page = {
+          url: str(record.page, 'url', LIMITS.maxUrlLength) as string,
+          title: cleanText(str(record.page, 'title', LIMITS.maxTitleLength, true) ?? ''),
+        };
+      }
+      return message;
+    }
+    case 'chat':
+      return { type, id: id(record, 'id'), text: cleanText(str(record, 'text', LIMITS.maxTextLength) as string), ts: num(record, 'ts') };
+    case 'ack':
+      return { type, id: id(record, 'id') };
+    case 'typing':
+      return { type, on: bool(record, 'on', true) };
+    case 'ring':
+      return { type, callId: id(record, 'callId'), video: bool(record, 'video', true) };
+    case 'accept':
+    case 'cancel':
+    case 'bye':
+      return { type, callId: id(record, 'callId') };
+    case 'decline': {
+      const reason = record.reason === 'busy' ? 'busy' : 'declined';
+      return { type, callId: id(record, 'callId'), reason };
+    }
+    case 'media':
+      return {
+        type,
+        callId: id(record, 'callId'),
+        mic: bool(record, 'mic'),
+        camera: bool(record, 'camera'),
+        screen: bool(record, 'screen', false),
+      };
+    default:
+      return null;
+  }
+}
+
+/**
+ * Validates one inbound control frame (already JSON-decoded) and rebuilds it from known fields.
+ * Never throws: unknown types are `ignored` (forward compatibility), anything malformed is `invalid`.
+ */
+export function parseControlMessage(raw: unknown): ParseResult {
+  try {
+    if (raw instanceof MalformedFrame) fail(raw.reason);
+    if (!isPlainRecord(raw)) fail('not a JSON object');
+    checkKeys(raw);
+    const type = raw.type;
+    if (typeof type !== 'string' || type.length === 0 || type.length > 32) fail('type must be a short string');
+    const message = build(raw, type);
+    return message ? { kind: 'ok', message } : { kind: 'ignored', type };
+  } catch (error) {
+    if (error instanceof Invalid) return { kind: 'invalid', reason: error.message };
+    return { kind: 'invalid', reason: 'unreadable message' };
+  }
+}
+
+/** Decodes a JSON frame as received on a data channel; oversized or undecodable frames become MalformedFrame. */
+export function decodeJsonFrame(data: unknown): unknown {
+  let text: string;
+  if (typeof data === 'string') text = data;
+  else if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) {
+    const bytes = data instanceof ArrayBuffer ? data.byteLength : data.byteLength;
+    if (bytes > LIMITS.maxMessageBytes) return new MalformedFrame('frame too large');
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(data as ArrayBuffer);
+    } catch {
+      return new MalformedFrame('frame is not UTF-8');
+    }
+  } else return new MalformedFrame('frame is not text');
+  if (text.length > LIMITS.maxMessageBytes) return new MalformedFrame('frame too large');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return new MalformedFrame('frame is not JSON');
+  }
+}
+
+/** A fresh id for a call or message: 16 random bytes, URL-safe. */
+export function randomId(bytes = 12): string {
+  const buffer = new Uint8Array(bytes);
+  crypto.getRandomValues(buffer);
+  return Array.from(buffer, (b) => b.toString(16).padStart(2, '0')).join('');
+}

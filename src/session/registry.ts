@@ -1,0 +1,49 @@
+import { defaultPeerId } from './config.js';
+import { RtcSession, type SessionOptions } from './rtc-session.js';
+
+/**
+ * Every element naming the same (server, peer id) shares one RtcSession: one Peer, one
+ * conversation per remote, chat and call side by side. Sessions are reference-counted and
+ * destroyed a tick after the last element lets go, so moving an element in the DOM (which
+ * disconnects and reconnects it in one task) does not drop the call.
+ */
+const sessions = new Map<string, { session: RtcSession; refs: number; timer?: ReturnType<typeof setTimeout> }>();
+
+function keyOf(server: URL, peerId: string): string {
+  return `${server.href}|${peerId}`;
+}
+
+export function acquireSession(options: SessionOptions): RtcSession {
+  const peerId = options.peerId || defaultPeerId(options.server);
+  const key = keyOf(options.server, peerId);
+  const entry = sessions.get(key);
+  if (entry && !entry.session.isDestroyed) {
+    clearTimeout(entry.timer);
+    entry.timer = undefined;
+    entry.refs++;
+    if (options.name && !entry.session.name) entry.session.name = options.name;
+    return entry.session;
+  }
+  const session = new RtcSession({ ...options, peerId });
+  sessions.set(key, { session, refs: 1 });
+  void session.start();
+  return session;
+}
+
+export function releaseSession(session: RtcSession): void {
+  const key = keyOf(session.server, session.peerId);
+  const entry = sessions.get(key);
+  if (!entry || entry.session !== session) return;
+  entry.refs--;
+  if (entry.refs > 0) return;
+  entry.timer = setTimeout(() => {
+    if (entry.refs > 0) return;
+    sessions.delete(key);
+    session.destroy();
+  }, 0);
+}
+
+/** Sessions alive on this page; tests use it to prove elements release what they acquire. */
+export function liveSessionCount(): number {
+  return sessions.size;
+}

@@ -1,0 +1,264 @@
+import type { DataConnection, MediaConnection, Peer, PeerError } from 'peerjs';
+import { Call, type CallHost, type DevicePreferences } from './call.js';
+import { defaultPeerId, fetchIceServers, peerServerOptions, peerToken, validatePeerId } from './config.js';
+import { Conversation, type ConversationHost } from './conversation.js';
+import { Emitter } from './emitter.js';
+import { RtcError } from './errors.js';
+import { CONTROL_LABEL, type ControlMessage } from './protocol.js';
+import { createSafePeer } from './safe-peer.js';
+
+export type SessionStatus = 'connecting' | 'online' | 'offline' | 'failed';
+
+export interface SessionEvents {
+  status: SessionStatus;
+  /** A call was created (dialled or ringing); it is `session.activeCall` now. */
+  call: Call;
+  /** A control message from a conversation, for chat and the support widgets. */
+  message: { conversation: Conversation; message: ControlMessage };
+  conversation: Conversation;
+  error: RtcError;
+}
+
+export interface SessionOptions {
+  server: URL;
+  /** Own id; a random one kept per tab when absent. */
+  peerId?: string;
+  /** ICE servers from the host; when absent the server's /rtc-config is asked. */
+  iceServers?: RTCIceServer[];
+  name?: string;
+}
+
+/** Broker reconnect backoff: 0.5 s, 1 s, 2 s … capped at 10 s, with jitter so tabs do not stampede. */
+export function reconnectDelay(attempt: number): number {
+  const base = Math.min(10_000, 500 * 2 ** attempt);
+  return Math.round(base * (0.8 + Math.random() * 0.4));
+}
+
+/** The error text PeerJS gives for an unreachable peer names it at the end. */
+function unavailablePeerId(error: PeerError<string>): string | undefined {
+  return /peer (\S+)$/.exec(error.message)?.[1];
+}
+
+/**
+ * One PeerJS Peer per (server, peer id) on a page, shared by every element naming that pair.
+ * It keeps the broker connection alive, holds a Conversation per remote peer and the one active
+ * call, and survives broker drops without touching calls already in progress.
+ */
+export class RtcSession extends Emitter<SessionEvents> implements CallHost, ConversationHost {
+  readonly server: URL;
+  readonly peerId: string;
+  status: SessionStatus = 'connecting';
+  name: string;
+  page?: { url: string; title: string };
+  peer: Peer | null = null;
+  activeCall: Call | null = null;
+  devices: DevicePreferences = {};
+  /** Inbound messages dropped by validation; hosts and tests read it. */
+  dropped = 0;
+  lastError: RtcError | null = null;
+  readonly conversations = new Map<string, Conversation>();
+
+  private iceServers: RTCIceServer[] | undefined;
+  private attempt = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private destroyed = false;
+  private everOpened = false;
+
+  constructor(options: SessionOptions) {
+    super();
+    this.server = options.server;
+    this.peerId = validatePeerId(options.peerId || defaultPeerId(options.server));
+    this.iceServers = options.iceServers;
+    this.name = options.name ?? '';
+    if (typeof location !== 'undefined') this.page = { url: location.href.slice(0, 2048), title: document.title.slice(0, 300) };
+  }
+
+  async start(): Promise<void> {
+    if (this.iceServers === undefined) this.iceServers = await fetchIceServers(this.server);
+    if (this.destroyed) return;
+    this.connect();
+  }
+
+  private connect(): void {
+    const peer = createSafePeer(
+      this.peerId,
+      {
+        ...peerServerOptions(this.server),
+        token: peerToken(this.server, this.peerId),
+        config: { iceServers: this.iceServers ?? [] },
+        debug: 0,
+      },
+      { onDropped: (reason) => this.countDropped(reason) },
+    );
+    this.peer = peer;
+    peer.on('open', () => {
+      this.attempt = 0;
+      this.everOpened = true;
+      this.setStatus('online');
+    });
+    peer.on('connection', (connection) => this.onConnection(connection));
+    peer.on('call', (media) => this.onMedia(media));
+    peer.on('disconnected', () => this.scheduleReconnect());
+    peer.on('close', () => {
+      // PeerJS destroys the Peer when the very first connection attempt fails; start a fresh one.
+      if (this.peer === peer) this.scheduleReconnect();
+    });
+    peer.on('error', (error) => this.onPeerError(error));
+  }
+
+  private onPeerError(error: PeerError<string>): void {
+    switch (error.type) {
+      case 'peer-unavailable': {
+        const remote = unavailablePeerId(error);
+        if (remote) this.conversations.get(remote)?.markUnavailable();
+        return;
+      }
+      case 'unavailable-id':
+        // Another tab holds this id with another token; trying again cannot help until it leaves.
+        this.fail(new RtcError('id-taken', `The id "${this.peerId}" is already in use in another tab or device.`));
+        return;
+      case 'invalid-id':
+        this.fail(new RtcError('invalid-id', `The id "${this.peerId}" is not accepted by the server.`));
+        return;
+      case 'invalid-key':
+        this.fail(new RtcError('broker-unreachable', 'The server refused our API key.'));
+        return;
+      case 'network':
+      case 'server-error':
+      case 'socket-error':
+      case 'socket-closed':
+        if (!this.everOpened || this.status !== 'offline') {
+          this.report(new RtcError('broker-unreachable', `Cannot reach the server at ${this.server.origin}; retrying.`));
+        }
+        this.scheduleReconnect();
+        return;
+      default:
+        // WebRTC-level errors belong to one connection; its close or ICE state ends what it must.
+        return;
+    }
+  }
+
+  private scheduleReconnect(): void {
+    if (this.destroyed || this.status === 'failed' || this.retryTimer !== undefined) return;
+    this.setStatus('offline');
+    const delay = reconnectDelay(this.attempt++);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (this.destroyed) return;
+      const peer = this.peer;
+      if (peer && !peer.destroyed) {
+        // Same Peer, same id and token: the broker takes us back and live P2P connections stay.
+        if (peer.disconnected) peer.reconnect();
+        return;
+      }
+      peer?.removeAllListeners();
+      this.connect();
+    }, delay);
+  }
+
+  private fail(error: RtcError): void {
+    this.setStatus('failed');
+    this.report(error);
+  }
+
+  private report(error: RtcError): void {
+    this.lastError = error;
+    this.emit('error', error);
+  }
+
+  private setStatus(status: SessionStatus): void {
+    if (this.status === status) return;
+    this.status = status;
+    this.emit('status', status);
+  }
+
+  countDropped(reason: string): void {
+    this.dropped++;
+    void reason;
+  }
+
+  conversation(remoteId: string): Conversation {
+    let conversation = this.conversations.get(remoteId);
+    if (!conversation) {
+      conversation = new Conversation(remoteId, this);
+      this.conversations.set(remoteId, conversation);
+      const current = conversation;
+      current.on('message', (message) => this.onMessage(current, message));
+      this.emit('conversation', current);
+    }
+    return conversation;
+  }
+
+  conversationIdle(conversation: Conversation): void {
+    if (this.conversations.get(conversation.remoteId) !== conversation) return;
+    this.conversations.delete(conversation.remoteId);
+    conversation.close();
+  }
+
+  private onConnection(connection: DataConnection): void {
+    if (connection.label !== CONTROL_LABEL || connection.serialization !== 'json') {
+      // Not ours to handle yet (file transfer registers its own label); never leave it half-open.
+      connection.close();
+      return;
+    }
+    this.conversation(connection.peer).attach(connection);
+  }
+
+  private onMessage(conversation: Conversation, message: ControlMessage): void {
+    if (message.type === 'ring') {
+      const busy = this.activeCall && !this.activeCall.ended;
+      if (busy) {
+        if (this.activeCall!.id !== message.callId) Call.refuseBusy(conversation, message);
+      } else {
+        this.adoptCall(Call.fromRing(this, conversation.remoteId, message));
+      }
+    }
+    this.emit('message', { conversation, message });
+  }
+
+  private onMedia(media: MediaConnection): void {
+    const callId = (media.metadata as { callId?: unknown } | undefined)?.callId;
+    const active = this.activeCall && !this.activeCall.ended ? this.activeCall : null;
+    if (active && typeof callId === 'string' && callId === active.id && active.adoptMedia(media)) return;
+    if (active || typeof callId === 'string') {
+      // Busy, or media for a call we never accepted: refuse without answering.
+      media.close();
+      return;
+    }
+    this.adoptCall(Call.fromBareMedia(this, media));
+  }
+
+  /** Starts a call to `remoteId`; one call at a time per session. */
+  dial(remoteId: string, video: boolean): Call {
+    if (this.activeCall && !this.activeCall.ended) throw new RtcError('connection-failed', 'A call is already in progress.');
+    const call = Call.dial(this, remoteId, video);
+    this.adoptCall(call);
+    return call;
+  }
+
+  private adoptCall(call: Call): void {
+    this.activeCall = call;
+    call.on('ended', () => {
+      if (this.activeCall === call) this.activeCall = null;
+    });
+    this.emit('call', call);
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    clearTimeout(this.retryTimer);
+    this.activeCall?.hangup();
+    for (const conversation of this.conversations.values()) conversation.close();
+    this.conversations.clear();
+    const peer = this.peer;
+    this.peer = null;
+    peer?.removeAllListeners();
+    peer?.destroy();
+    this.removeAllListeners();
+  }
+
+  get isDestroyed(): boolean {
+    return this.destroyed;
+  }
+}

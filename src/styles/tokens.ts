@@ -1,0 +1,41 @@
+import { css } from 'lit';
+
+/**
+ * Design tokens: every colour, radius and font an element uses comes from a `--rtc-*` custom
+ * property with a default here, so a site restyles all elements from one place.
+ */
+export const tokens = css`
+  :host {
+    --_accent: var(--rtc-accent, #2563eb);
+    --_accent-text: var(--rtc-accent-text, #ffffff);
+    --_danger: var(--rtc-danger, #dc2626);
+    --_success: var(--rtc-success, #16a34a);
+    --_surface: var(--rtc-surface, #111827);
+    --_surface-text: var(--rtc-surface-text, #f9fafb);
+    --_muted-text: var(--rtc-muted-text, #9ca3af);
+    --_control: var(--rtc-control-background, rgba(255, 255, 255, 0.14));
+    --_radius: var(--rtc-radius, 12px);
+    --_font: var(--rtc-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
+    --_focus: var(--rtc-focus-ring, #93c5fd);
+    font-family: var(--_font);
+    font-size: 14px;
+    line-height: 1.4;
+    box-sizing: border-box;
+  }
+  :host *,
+  :host *::before,
+  :host *::after {
+    box-sizing: inherit;
+  }
+  [hidden] {
+    display: none !important;
+  }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+  }
+`;

@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { clickPart, launchChrome, newPage, openResources, ownId, pageErrors, startServer, waitForFrame, waitForRtcEvent } from './harness.js';
+
+let server: Awaited<ReturnType<typeof startServer>>;
+let browser: Browser;
+let context: BrowserContext;
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchChrome();
+  context = await browser.newContext();
+});
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await server?.server.close();
+});
+
+describe('two tabs on the demo call page', () => {
+  it('type the id, call, answer: frames both ways, hang-up ends both, nothing left open', async () => {
+    const alice = await newPage(context);
+    const bob = await newPage(context);
+    await Promise.all([alice.goto(`${server.url}call.html`), bob.goto(`${server.url}call.html`)]);
+    await Promise.all([waitForRtcEvent(alice, 'rtc-ready'), waitForRtcEvent(bob, 'rtc-ready')]);
+    const bobId = await ownId(bob);
+    await expect.poll(() => alice.locator('rtc-call [part~="own-id"]').textContent()).toContain(await ownId(alice));
+
+    await alice.locator('rtc-call [part~="remote-id-input"]').fill(bobId);
+    await clickPart(alice, 'call-button');
+    const incoming = await waitForRtcEvent(bob, 'rtc-incoming');
+    expect(incoming).toMatchObject({ from: await ownId(alice), video: true });
+    await clickPart(bob, 'answer-button');
+
+    await Promise.all([waitForRtcEvent(alice, 'rtc-connected', { remoteId: bobId }), waitForRtcEvent(bob, 'rtc-connected')]);
+    const widths = await Promise.all([waitForFrame(alice, 'remote-video'), waitForFrame(bob, 'remote-video'), waitForFrame(alice, 'local-video')]);
+    expect(Math.min(...widths)).toBeGreaterThan(0);
+    expect(await alice.locator('rtc-call').getAttribute('state')).toBe('connected');
+
+    await clickPart(alice, 'hangup-button');
+    expect(await waitForRtcEvent(alice, 'rtc-ended')).toMatchObject({ reason: 'hangup' });
+    const ended = await waitForRtcEvent(bob, 'rtc-ended');
+    expect(ended).toMatchObject({ reason: 'remote-hangup' });
+    expect(ended.durationMs).toBeGreaterThan(0);
+
+    for (const page of [alice, bob]) {
+      await expect.poll(() => openResources(page), { timeout: 10_000 }).toEqual({ liveTracks: 0, openPeerConnections: 0 });
+      expect(await page.locator('rtc-call').getAttribute('state')).toBe('idle');
+      expect(pageErrors(page)).toEqual([]);
+    }
+    await Promise.all([alice.close(), bob.close()]);
+  });
+});

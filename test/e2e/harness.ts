@@ -1,0 +1,120 @@
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromeArgs, findChrome } from '../../scripts/chrome.js';
+import { createServer, type ServerOptions } from '../../server/index.js';
+
+/**
+ * End-to-end harness: our real server (broker + built script) and real Chromium pages with
+ * fake camera and microphone. Nothing here mocks PeerJS or WebRTC; the init script only
+ * records what the page creates so tests can prove it was released.
+ */
+
+export async function startServer(options: ServerOptions = {}) {
+  const server = createServer({ port: 0, log: false, ...options });
+  const info = await server.listen();
+  return { server, ...info };
+}
+
+export function launchChrome(options: { fakeUi?: boolean } = {}): Promise<Browser> {
+  return chromium.launch({ executablePath: findChrome(), args: chromeArgs(options), headless: true });
+}
+
+/** Records rtc-* events, RTCPeerConnections and captured tracks for assertions. */
+const INSTRUMENT = () => {
+  const w = window as unknown as Record<string, unknown>;
+  const events: { type: string; detail: unknown; target: string }[] = [];
+  const pcs: RTCPeerConnection[] = [];
+  const tracks: MediaStreamTrack[] = [];
+  w.__events = events;
+  w.__pcs = pcs;
+  w.__tracks = tracks;
+  for (const type of ['rtc-ready', 'rtc-incoming', 'rtc-connected', 'rtc-ended', 'rtc-state', 'rtc-error']) {
+    window.addEventListener(
+      type,
+      (event) => events.push({ type, detail: (event as CustomEvent).detail, target: (event.target as Element)?.id ?? '' }),
+      true,
+    );
+  }
+  const Native = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends Native {
+    constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
+      super(...args);
+      pcs.push(this);
+    }
+  } as typeof RTCPeerConnection;
+  const media = navigator.mediaDevices;
+  if (media) {
+    for (const method of ['getUserMedia', 'getDisplayMedia'] as const) {
+      const original = media[method]?.bind(media);
+      if (!original) continue;
+      media[method] = async (constraints?: MediaStreamConstraints) => {
+        const stream = await original(constraints);
+        tracks.push(...stream.getTracks());
+        return stream;
+      };
+    }
+  }
+};
+
+export async function newPage(context: BrowserContext): Promise<Page> {
+  const page = await context.newPage();
+  await page.addInitScript(INSTRUMENT);
+  page.on('pageerror', (error) => {
+    (page as Page & { errors?: Error[] }).errors ??= [];
+    (page as Page & { errors?: Error[] }).errors!.push(error);
+  });
+  return page;
+}
+
+export function pageErrors(page: Page): Error[] {
+  return (page as Page & { errors?: Error[] }).errors ?? [];
+}
+
+/** Waits until the page has seen an rtc-* event matching type (and optional detail fields). */
+export async function waitForRtcEvent(page: Page, type: string, match: Record<string, unknown> = {}, timeout = 20_000) {
+  const handle = await page.waitForFunction(
+    ({ type, match }) => {
+      const events = (window as unknown as { __events: { type: string; detail: Record<string, unknown> }[] }).__events;
+      return events.find((e) => e.type === type && Object.entries(match).every(([k, v]) => e.detail?.[k] === v))?.detail ?? false;
+    },
+    { type, match },
+    { timeout, polling: 50 },
+  );
+  return (await handle.jsonValue()) as Record<string, unknown>;
+}
+
+export async function ownId(page: Page, selector = 'rtc-call'): Promise<string> {
+  await page.waitForFunction((s) => (document.querySelector(s) as unknown as { ownId: string | null })?.ownId, selector);
+  return page.evaluate((s) => (document.querySelector(s) as unknown as { ownId: string }).ownId, selector);
+}
+
+/** Resolves when the <video> part presents a new frame (requestVideoFrameCallback). */
+export function waitForFrame(page: Page, part: 'remote-video' | 'local-video', selector = 'rtc-call', timeout = 15_000) {
+  return page.evaluate(
+    ({ part, selector, timeout }) =>
+      new Promise<number>((resolve, reject) => {
+        const video = document.querySelector(selector)?.shadowRoot?.querySelector(`[part~="${part}"]`) as HTMLVideoElement | null;
+        if (!video) return reject(new Error(`no ${part}`));
+        const timer = setTimeout(() => reject(new Error(`no frame on ${part} within ${timeout} ms`)), timeout);
+        video.requestVideoFrameCallback((_now, meta) => {
+          clearTimeout(timer);
+          resolve(meta.width);
+        });
+      }),
+    { part, selector, timeout },
+  );
+}
+
+export function clickPart(page: Page, part: string, selector = 'rtc-call') {
+  return page.locator(`${selector} [part~="${part}"]`).click();
+}
+
+/** Live media tracks and open RTCPeerConnections the page still holds. */
+export function openResources(page: Page) {
+  return page.evaluate(() => {
+    const w = window as unknown as { __pcs: RTCPeerConnection[]; __tracks: MediaStreamTrack[] };
+    return {
+      liveTracks: w.__tracks.filter((t) => t.readyState === 'live').length,
+      openPeerConnections: w.__pcs.filter((pc) => pc.connectionState !== 'closed' && pc.signalingState !== 'closed').length,
+    };
+  });
+}

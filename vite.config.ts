@@ -1,0 +1,23 @@
+import { defineConfig } from 'vite';
+
+// The script-tag bundle: one ES module at dist/cdn/rtc-elements.js that defines every element
+// (lazy chunks beside it). Not library mode: that skips whitespace minification for ES output.
+// The npm build (dist/npm) is plain `tsc` output so consumers' bundlers see real modules.
+export default defineConfig({
+  build: {
+    outDir: 'dist/cdn',
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: true,
+    minify: 'esbuild',
+    modulePreload: false,
+    rollupOptions: {
+      input: 'src/cdn.ts',
+      preserveEntrySignatures: 'exports-only',
+      output: {
+        entryFileNames: 'rtc-elements.js',
+        chunkFileNames: 'chunks/[name]-[hash].js',
+      },
+    },
+  },
+});
