@@ -2,7 +2,7 @@
 export { RtcCall } from './elements/rtc-call/rtc-call.js';
 export { RtcEvent, type RtcEventDetails, type RtcEventName, type CallElementState } from './events.js';
 export { RtcSession, type SessionStatus } from './session/rtc-session.js';
-export { acquireSession, releaseSession } from './session/registry.js';
+export { acquireSession, releaseSession, liveSessionCount } from './session/registry.js';
 export { RtcError, type RtcErrorCode } from './session/errors.js';
 export type { CallEndReason } from './session/call-machine.js';
 export { PROTOCOL_VERSION, CONTROL_LABEL, LIMITS, parseControlMessage, type ControlMessage } from './session/protocol.js';

@@ -44,7 +44,13 @@ export const RING_TIMEOUT_MS = 45_000;
 const DISCONNECT_GRACE_MS = 2_000;
 /** After answering, how long we wait for the caller's media before giving up. */
 const MEDIA_TIMEOUT_MS = 20_000;
-const STATS_INTERVAL_MS = 2_000;
+const STATS_INTERVAL_MS = 1_000;
+/**
+ * A live call always receives something (RTP, or at least RTCP reports about what we send);
+ * this many silent seconds means the other side crashed or lost its network. ICE alone takes
+ * longer than the 5 s we promise to notice that.
+ */
+const SILENT_SAMPLES_LIMIT = 3;
 
 /**
  * One call with one remote peer, from ring to end. It owns every resource of the call (local
@@ -71,6 +77,7 @@ export class Call extends Emitter<CallEvents> {
   private timers = new Set<ReturnType<typeof setTimeout>>();
   private statsTimer: ReturnType<typeof setInterval> | undefined;
   private lastSample: StatsSample | undefined;
+  private silentSamples = 0;
   private disposers: Unsubscribe[] = [];
   private conversation: Conversation;
 
@@ -185,7 +192,7 @@ export class Call extends Emitter<CallEvents> {
         if (this.phase === 'ringing') this.end('cancelled');
         break;
       case 'bye':
-        this.end('remote-hangup');
+        this.end(message.reason === 'page-closed' ? 'connection-lost' : 'remote-hangup');
         break;
       case 'media':
         this.remote = { mic: message.mic, camera: message.camera, screen: message.screen };
@@ -281,6 +288,11 @@ export class Call extends Emitter<CallEvents> {
         .then((report) => {
           if (this.ended) return;
           const sample = sampleFrom(report);
+          this.silentSamples = this.lastSample && sample.bytesReceived === this.lastSample.bytesReceived ? this.silentSamples + 1 : 0;
+          if (this.silentSamples >= SILENT_SAMPLES_LIMIT) {
+            this.end('connection-lost');
+            return;
+          }
           this.quality = qualityFrom(this.lastSample, sample);
           this.lastSample = sample;
           this.emit('change', undefined);
@@ -290,10 +302,11 @@ export class Call extends Emitter<CallEvents> {
   }
 
   /** Ends the call from our side with the message the phase calls for (cancel, decline or bye). */
-  hangup(): void {
+  hangup(options: { pageClosed?: boolean } = {}): void {
     if (this.ended) return;
     const message = endMessageFor(this.state);
     if (message === 'decline') this.conversation.send({ type: 'decline', callId: this.id, reason: 'declined' });
+    else if (message === 'bye') this.conversation.send({ type: 'bye', callId: this.id, reason: options.pageClosed ? 'page-closed' : 'hangup' });
     else this.conversation.send({ type: message, callId: this.id });
     this.end(localEndReason(this.state));
   }

@@ -63,6 +63,8 @@ export interface CancelMessage {
 export interface ByeMessage {
   type: 'bye';
   callId: string;
+  /** `page-closed` when the tab is going away rather than the person hanging up. */
+  reason?: 'hangup' | 'page-closed';
 }
 export interface MediaStateMessage {
   type: 'media';
@@ -179,8 +181,9 @@ function build(record: Record<string, unknown>, type: string): ControlMessage | 
       return { type, callId: id(record, 'callId'), video: bool(record, 'video', true) };
     case 'accept':
     case 'cancel':
-    case 'bye':
       return { type, callId: id(record, 'callId') };
+    case 'bye':
+      return { type, callId: id(record, 'callId'), reason: record.reason === 'page-closed' ? 'page-closed' : 'hangup' };
     case 'decline': {
       const reason = record.reason === 'busy' ? 'busy' : 'declined';
       return { type, callId: id(record, 'callId'), reason };

@@ -8,6 +8,8 @@ export type QualityLevel = 'unknown' | 'good' | 'fair' | 'poor';
 export interface StatsSample {
   /** Seconds, from the selected candidate pair. */
   rtt?: number;
+  /** Bytes received on the selected candidate pair: RTP, RTCP and SCTP all count. */
+  bytesReceived: number;
   packetsReceived: number;
   packetsLost: number;
 }
@@ -36,7 +38,7 @@ export function qualityFrom(previous: StatsSample | undefined, current: StatsSam
 
 /** Reads the figures qualityFrom needs out of an RTCStatsReport. */
 export function sampleFrom(report: RTCStatsReport): StatsSample {
-  const sample: StatsSample = { packetsReceived: 0, packetsLost: 0 };
+  const sample: StatsSample = { packetsReceived: 0, packetsLost: 0, bytesReceived: 0 };
   let selectedPair: string | undefined;
   report.forEach((stat: { type: string; [key: string]: unknown }) => {
     if (stat.type === 'transport' && typeof stat.selectedCandidatePairId === 'string') selectedPair = stat.selectedCandidatePairId;
@@ -44,6 +46,7 @@ export function sampleFrom(report: RTCStatsReport): StatsSample {
   report.forEach((stat: { type: string; [key: string]: unknown }) => {
     if (stat.type === 'candidate-pair' && (stat.id === selectedPair || (!selectedPair && stat.nominated && stat.state === 'succeeded'))) {
       if (typeof stat.currentRoundTripTime === 'number') sample.rtt = stat.currentRoundTripTime;
+      if (typeof stat.bytesReceived === 'number') sample.bytesReceived = stat.bytesReceived;
     }
     if (stat.type === 'inbound-rtp') {
       sample.packetsReceived += typeof stat.packetsReceived === 'number' ? stat.packetsReceived : 0;

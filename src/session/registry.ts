@@ -13,6 +13,16 @@ function keyOf(server: URL, peerId: string): string {
   return `${server.href}|${peerId}`;
 }
 
+/**
+ * A closing tab says goodbye: the remote learns at once that the call ended instead of waiting
+ * for silence detection. `pagehide` also covers bfcache navigations.
+ */
+function onPageHide(): void {
+  for (const { session } of sessions.values()) session.activeCall?.hangup({ pageClosed: true });
+}
+
+let pageHideListening = false;
+
 export function acquireSession(options: SessionOptions): RtcSession {
   const peerId = options.peerId || defaultPeerId(options.server);
   const key = keyOf(options.server, peerId);
@@ -23,6 +33,10 @@ export function acquireSession(options: SessionOptions): RtcSession {
     entry.refs++;
     if (options.name && !entry.session.name) entry.session.name = options.name;
     return entry.session;
+  }
+  if (!pageHideListening && typeof window !== 'undefined') {
+    window.addEventListener('pagehide', onPageHide);
+    pageHideListening = true;
   }
   const session = new RtcSession({ ...options, peerId });
   sessions.set(key, { session, refs: 1 });
@@ -40,6 +54,10 @@ export function releaseSession(session: RtcSession): void {
     if (entry.refs > 0) return;
     sessions.delete(key);
     session.destroy();
+    if (sessions.size === 0 && pageHideListening) {
+      window.removeEventListener('pagehide', onPageHide);
+      pageHideListening = false;
+    }
   }, 0);
 }
 

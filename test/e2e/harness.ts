@@ -118,3 +118,35 @@ export function openResources(page: Page) {
     };
   });
 }
+
+export interface Tab {
+  page: Page;
+  id: string;
+}
+
+/** Opens `count` tabs on the demo call page and waits until each is on the broker. */
+export async function openCallTabs(context: BrowserContext, baseUrl: string, count: number, path = 'call.html'): Promise<Tab[]> {
+  const pages = await Promise.all(Array.from({ length: count }, () => newPage(context)));
+  await Promise.all(pages.map((page) => page.goto(`${baseUrl}${path}`)));
+  await Promise.all(pages.map((page) => waitForRtcEvent(page, 'rtc-ready')));
+  return Promise.all(pages.map(async (page) => ({ page, id: await ownId(page) })));
+}
+
+/** Calls `to` from `from` through the UI and waits until the callee rings. */
+export async function ring(from: Tab, to: Tab, button = 'call-button') {
+  await from.page.locator('rtc-call [part~="remote-id-input"]').fill(to.id);
+  await clickPart(from.page, button);
+  return waitForRtcEvent(to.page, 'rtc-incoming', { from: from.id });
+}
+
+/** Rings and answers; resolves when both sides report rtc-connected. */
+export async function connect(from: Tab, to: Tab) {
+  await ring(from, to);
+  await clickPart(to.page, 'answer-button');
+  await Promise.all([waitForRtcEvent(from.page, 'rtc-connected', { remoteId: to.id }), waitForRtcEvent(to.page, 'rtc-connected', { remoteId: from.id })]);
+}
+
+/** Clears recorded events so the next wait sees only what happens from now on. */
+export function clearEvents(page: Page) {
+  return page.evaluate(() => ((window as unknown as { __events: unknown[] }).__events.length = 0));
+}

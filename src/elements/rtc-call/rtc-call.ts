@@ -36,12 +36,9 @@ function clock(ms: number): string {
 /**
  * A peer-to-peer video or voice call with another peer, over a self-hosted PeerJS broker.
  *
+ * @tagname rtc-call
  * @summary Video and voice calls: local preview, remote video, call controls, device selection.
  *
- * @attr {string} server - URL of the PeerServer mount, e.g. `https://support.example.com/peerjs`. Default: the origin that served the script, path `/peerjs`.
- * @attr {string} peer-id - This element's own id on the broker. Default: a random id kept for the tab.
- * @attr {string} name - Display name sent to the remote side.
- * @attr {string} ice-servers - JSON array of RTCIceServer. Default: what the server's `/rtc-config` returns.
  * @attr {'offline'|'idle'|'calling'|'ringing'|'connecting'|'connected'} state - Read-only, reflected: where the call is.
  *
  * @fires {RtcEvent<'rtc-ready'>} rtc-ready - Connected to the broker; `detail: { peerId }`.
@@ -94,15 +91,15 @@ function clock(ms: number): string {
 export class RtcCall extends LitElement {
   static override styles = styles;
 
-  /** URL of the PeerServer mount. */
+  /** URL of the PeerServer mount, e.g. `https://support.example.com/peerjs`. Default: the origin that served the script, path `/peerjs`. */
   @property() server: string | null = null;
-  /** This element's own id on the broker. */
+  /** This element's own id on the broker. Default: a random id kept for the tab. */
   @property({ attribute: 'peer-id' }) peerId: string | null = null;
   /** The id to call; when absent the element shows a field to type it. */
   @property({ attribute: 'remote-id' }) remoteId: string | null = null;
   /** Display name sent to the remote side in `hello`. */
   @property() name: string | null = null;
-  /** JSON array of RTCIceServer. */
+  /** JSON array of RTCIceServer. Default: what the server's `/rtc-config` returns, else none. */
   @property({ attribute: 'ice-servers' }) iceServers: string | null = null;
   /** Calls and answers without video. */
   @property({ type: Boolean, attribute: 'audio-only' }) audioOnly = false;
@@ -142,7 +139,7 @@ export class RtcCall extends LitElement {
 
   /** Where the call is: `offline | idle | calling | ringing | connecting | connected`. Read-only. */
   get state(): CallElementState {
-    return this.currentState;
+    return this.computeState();
   }
 
   /** The own peer id in use (the attribute, or the generated one). */

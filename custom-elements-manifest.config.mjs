@@ -1,0 +1,9 @@
+// Generates custom-elements.json from the elements' JSDoc (npm run analyze); CI checks it is current.
+export default {
+  globs: ['src/elements/**/*.ts', 'src/events.ts'],
+  exclude: ['src/**/*.styles.ts', 'src/elements/icons.ts'],
+  outdir: '.',
+  litelement: true,
+  dependencies: false,
+  packagejson: true,
+};

@@ -1,0 +1,25 @@
+// CI guard: custom-elements.json must match what the analyzer generates from the current source.
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+// The analyzer resolves --outdir against the working directory, so stay inside the checkout.
+const out = join('node_modules', '.cache', 'cem-check');
+try {
+  execFileSync('npx', ['cem', 'analyze', '--config', 'custom-elements-manifest.config.mjs', '--outdir', out], { stdio: 'pipe' });
+  const fresh = readFileSync(join(out, 'custom-elements.json'), 'utf8');
+  const committed = readFileSync('custom-elements.json', 'utf8');
+  if (fresh !== committed) {
+    console.error('custom-elements.json is out of date: run `npm run analyze` and commit it.');
+    process.exit(1);
+  }
+  const manifest = JSON.parse(fresh);
+  const tags = manifest.modules.flatMap((m) => (m.declarations ?? []).filter((d) => d.customElement).map((d) => d.tagName));
+  if (tags.some((t) => !t)) {
+    console.error('custom-elements.json has an element without a tag name (add @tagname to its JSDoc).');
+    process.exit(1);
+  }
+  console.log(`custom-elements.json is current (${tags.join(', ')}).`);
+} finally {
+  rmSync(out, { recursive: true, force: true });
+}

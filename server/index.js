@@ -1,0 +1,422 @@
+// The self-hosted rtc-elements server: PeerJS broker + /rtc-config + the CDN script + the demo, in one process.
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import { ExpressPeerServer } from 'peer';
+import { WebSocketServer } from 'ws';
+
+const packageRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * @typedef {import('./index.d.ts').ServerOptions} ServerOptions
+ * @typedef {import('./index.d.ts').RtcServer} RtcServer
+ * @typedef {import('./index.d.ts').ListenInfo} ListenInfo
+ */
+
+export const DEFAULTS = Object.freeze({
+  port: 8080,
+  host: '127.0.0.1',
+  key: 'peerjs',
+  path: '/peerjs',
+  iceServers: Object.freeze([]),
+  allowOrigin: '*',
+  concurrentLimit: 5000,
+  // PeerJS pings every 5 s, but Chrome throttles background-tab timers to once a minute.
+  aliveTimeout: 150_000,
+  // Short, so calling an absent peer fails fast with "peer unavailable".
+  expireTimeout: 3000,
+  cleanupOutMsgs: 1000,
+  staticRoots: Object.freeze({
+    cdn: path.join(packageRoot, 'dist', 'cdn'),
+    demo: path.join(packageRoot, 'demo'),
+  }),
+});
+
+const ICE_SCHEME = /^(stun|stuns|turn|turns):/;
+
+/**
+ * @param {unknown} value
+ * @returns {import('./index.d.ts').IceServer[]}
+ */
+function validateIceServers(value) {
+  if (!Array.isArray(value)) {
+    throw new TypeError(`iceServers must be an array of RTCIceServer objects, got ${describe(value)}`);
+  }
+  value.forEach((server, i) => {
+    if (typeof server !== 'object' || server === null || Array.isArray(server)) {
+      throw new TypeError(`iceServers[${i}] must be an object like { "urls": "stun:stun.example.com:3478" }, got ${describe(server)}`);
+    }
+    const urls = /** @type {{ urls?: unknown }} */ (server).urls;
+    const list = Array.isArray(urls) ? urls : [urls];
+    if (list.length === 0 || !list.every((u) => typeof u === 'string' && ICE_SCHEME.test(u))) {
+      throw new TypeError(
+        `iceServers[${i}].urls must be a string or an array of strings starting with stun:, stuns:, turn: or turns:, got ${describe(urls)}`,
+      );
+    }
+  });
+  return value;
+}
+
+/**
+ * @param {unknown} value
+ * @returns {'*' | string[]}
+ */
+function validateAllowOrigin(value) {
+  if (value === '*') return '*';
+  if (!Array.isArray(value) || value.length === 0) {
+    throw new TypeError(`allowOrigin must be '*' or a non-empty array of origins like "https://example.com", got ${describe(value)}`);
+  }
+  return value.map((origin, i) => {
+    if (typeof origin !== 'string') throw new TypeError(`allowOrigin[${i}] must be a string, got ${describe(origin)}`);
+    let url;
+    try {
+      url = new URL(origin);
+    } catch {
+      throw new TypeError(`allowOrigin[${i}] is not an origin: "${origin}" (expected e.g. "https://example.com")`);
+    }
+    // Browsers send "https://example.com" without a slash; normalise what people type.
+    if (url.origin === 'null') throw new TypeError(`allowOrigin[${i}] is not an http(s) origin: "${origin}"`);
+    return url.origin;
+  });
+}
+
+/**
+ * Normalises the broker mount: leading slash, no trailing slash (except the root itself).
+ * @param {unknown} value
+ */
+function normalizeMountPath(value) {
+  if (typeof value !== 'string' || value.trim() === '') throw new TypeError(`path must be a non-empty string like "/peerjs", got ${describe(value)}`);
+  let p = value.trim();
+  if (!p.startsWith('/')) p = `/${p}`;
+  p = path.posix.normalize(p);
+  if (p.length > 1 && p.endsWith('/')) p = p.slice(0, -1);
+  if (/[?#]/.test(p)) throw new TypeError(`path must be a plain URL path, got "${value}"`);
+  return p;
+}
+
+/**
+ * @param {unknown} value
+ * @param {string} name
+ * @param {{ min?: number, max?: number }} [range]
+ */
+function validateInteger(value, name, { min = 1, max = Number.MAX_SAFE_INTEGER } = {}) {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new TypeError(`${name} must be an integer between ${min} and ${max}, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/**
+ * Turns TRUST_PROXY / the proxied option into an Express "trust proxy" value.
+ * @param {unknown} value
+ * @returns {boolean | number | string}
+ */
+function parseProxied(value) {
+  if (value === undefined || value === null || value === false || value === '' || value === 'false' || value === '0') return false;
+  if (value === true || value === 'true') return true;
+  if (typeof value === 'number') return value;
+  // A plain number is a hop count for Express, not an IP address.
+  if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
+  if (typeof value === 'string') return value;
+  throw new TypeError(`proxied must be a boolean, a hop count or an Express "trust proxy" string, got ${describe(value)}`);
+}
+
+/** @param {unknown} value */
+function describe(value) {
+  if (value === undefined) return 'undefined';
+  try {
+    const json = JSON.stringify(value);
+    return json.length > 80 ? `${json.slice(0, 77)}...` : json;
+  } catch {
+    return String(value);
+  }
+}
+
+/** @param {string} host */
+function displayHost(host) {
+  // Wildcard and loopback binds are reachable as localhost from this machine.
+  if (['127.0.0.1', '::1', '0.0.0.0', '::', 'localhost'].includes(host)) return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * Runs `fn` with setTimeout patched so that every timer it creates, and every timer those
+ * timers' callbacks create, is unref'd and turns into a no-op once `stop()` is called.
+ * Why: peer@1.0.2 starts two self-rearming setTimeout loops per broker with no way to stop them,
+ * so a closed server would otherwise keep the Node process alive forever.
+ * @param {() => void} fn
+ */
+function runWithStoppableTimers(fn) {
+  let stopped = false;
+  const realSetTimeout = globalThis.setTimeout;
+  /** @type {(cb: (...args: any[]) => void, ms?: number, ...args: any[]) => NodeJS.Timeout} */
+  const trackedSetTimeout = (cb, ms, ...args) =>
+    realSetTimeout(() => {
+      if (!stopped) scoped(() => cb(...args));
+    }, ms).unref();
+  /** @param {() => void} f */
+  const scoped = (f) => {
+    const previous = globalThis.setTimeout;
+    globalThis.setTimeout = /** @type {typeof setTimeout} */ (/** @type {unknown} */ (trackedSetTimeout));
+    try {
+      f();
+    } finally {
+      globalThis.setTimeout = previous;
+    }
+  };
+  scoped(fn);
+  return {
+    stop() {
+      stopped = true;
+    },
+  };
+}
+
+/**
+ * CORS for our own JSON routes; same rules as the broker's corsOptions.
+ * @param {'*' | string[]} allowOrigin
+ * @returns {express.RequestHandler}
+ */
+function cors(allowOrigin) {
+  return (req, res, next) => {
+    const origin = req.headers.origin;
+    if (allowOrigin === '*') {
+      res.setHeader('Access-Control-Allow-Origin', '*');
+    } else {
+      res.vary('Origin');
+      if (origin && allowOrigin.includes(origin)) res.setHeader('Access-Control-Allow-Origin', origin);
+    }
+    if (req.method === 'OPTIONS') {
+      res.setHeader('Access-Control-Allow-Methods', 'GET, HEAD, OPTIONS');
+      const requested = req.headers['access-control-request-headers'];
+      if (requested) res.setHeader('Access-Control-Allow-Headers', requested);
+      res.setHeader('Access-Control-Max-Age', '600');
+      res.status(204).end();
+      return;
+    }
+    next();
+  };
+}
+
+/**
+ * @param {ServerOptions} [options]
+ * @returns {RtcServer}
+ */
+export function createServer(options = {}) {
+  if (typeof options !== 'object' || options === null) throw new TypeError(`createServer options must be an object, got ${describe(options)}`);
+  const port = validateInteger(options.port ?? DEFAULTS.port, 'port', { min: 0, max: 65535 });
+  const host = options.host ?? DEFAULTS.host;
+  if (typeof host !== 'string' || host === '') throw new TypeError(`host must be a non-empty string, got ${describe(host)}`);
+  const key = options.key ?? DEFAULTS.key;
+  if (typeof key !== 'string' || key === '') throw new TypeError(`key must be a non-empty string, got ${describe(key)}`);
+  const mountPath = normalizeMountPath(options.path ?? DEFAULTS.path);
+  const iceServers = validateIceServers(options.iceServers ?? []);
+  const allowOrigin = validateAllowOrigin(options.allowOrigin ?? DEFAULTS.allowOrigin);
+  const concurrentLimit = validateInteger(options.concurrentLimit ?? DEFAULTS.concurrentLimit, 'concurrentLimit');
+  const aliveTimeout = validateInteger(options.aliveTimeout ?? DEFAULTS.aliveTimeout, 'aliveTimeout');
+  const expireTimeout = validateInteger(options.expireTimeout ?? DEFAULTS.expireTimeout, 'expireTimeout');
+  const cleanupOutMsgs = validateInteger(options.cleanupOutMsgs ?? DEFAULTS.cleanupOutMsgs, 'cleanupOutMsgs');
+  const proxied = parseProxied(options.proxied ?? process.env.TRUST_PROXY);
+  const staticRoots = { ...DEFAULTS.staticRoots, ...options.staticRoots };
+  const log = options.log === false ? () => {} : (options.log ?? console.log);
+  if (typeof log !== 'function') throw new TypeError(`log must be a function or false, got ${describe(log)}`);
+
+  const rtcConfigBody = JSON.stringify({ iceServers });
+  const app = express();
+  app.disable('x-powered-by');
+  if (proxied !== false) app.set('trust proxy', proxied);
+  const httpServer = http.createServer(app);
+
+  /** @type {WebSocketServer | undefined} */
+  let wss;
+  // Connected broker clients by id, with the socket we last saw for each (to spot reconnect takeovers).
+  /** @type {Map<string, { client: import('peer').IClient, socket: import('ws').WebSocket | null }>} */
+  const clients = new Map();
+
+  /**
+   * @param {string | undefined} origin
+   * @param {http.IncomingMessage} req
+   */
+  const originAllowed = (origin, req) => {
+    if (allowOrigin === '*') return true;
+    if (!origin) return false;
+    if (allowOrigin.includes(origin)) return true;
+    // Pages this server serves itself (the demo) are same-origin, never cross-site.
+    try {
+      return new URL(origin).host === req.headers.host;
+    } catch {
+      return false;
+    }
+  };
+
+  const broker = ExpressPeerServer(httpServer, {
+    key,
+    path: '/',
+    allow_discovery: false,
+    proxied: proxied !== false,
+    concurrent_limit: concurrentLimit,
+    alive_timeout: aliveTimeout,
+    expire_timeout: expireTimeout,
+    cleanup_out_msgs: cleanupOutMsgs,
+    corsOptions: { origin: allowOrigin === '*' ? '*' : allowOrigin },
+    // peer@1.0.2 lets us build its ws server: the only hook to check Origin before the upgrade completes.
+    createWebSocketServer: (wsOptions) => {
+      wss = new WebSocketServer({
+        ...wsOptions,
+        verifyClient: (info, done) => {
+          if (originAllowed(info.origin, info.req)) done(true);
+          else done(false, 403, 'Origin not allowed');
+        },
+      });
+      return wss;
+    },
+  });
+
+  broker.on('connection', (client) => {
+    const id = client.getId();
+    const socket = /** @type {import('ws').WebSocket | null} */ (client.getSocket());
+    const previous = clients.get(id);
+    if (previous && previous.client === client && previous.socket && previous.socket !== socket) {
+      // Same id+token while the old socket is still open (reload, network switch): peer gives the new socket no OPEN, so PeerJS would never fire 'open'.
+      client.send({ type: 'OPEN' });
+      previous.socket.terminate();
+    }
+    clients.set(id, { client, socket });
+  });
+  broker.on('disconnect', (client) => {
+    if (clients.get(client.getId())?.client === client) clients.delete(client.getId());
+  });
+  // Without a listener, peer re-emits socket errors and unparsable messages as 'error' and crashes the process.
+  broker.on('error', (error) => {
+    // ws forwards the http server's listen errors here too; listen() already reports those.
+    if (/** @type {NodeJS.ErrnoException} */ (error)?.syscall === 'listen') return;
+    log(`rtc-elements broker: ${error instanceof Error ? error.message : String(error)}`);
+  });
+
+  const apiNotFound = /** @type {express.RequestHandler} */ ((_req, res) => {
+    res.status(404).json({ error: 'not found' });
+  });
+
+  /** @type {express.RequestHandler} */
+  const rtcConfig = (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.type('application/json').send(rtcConfigBody);
+  };
+  const rtcConfigPaths = [...new Set(['/rtc-config', path.posix.join(path.posix.dirname(mountPath), 'rtc-config')])];
+  for (const p of rtcConfigPaths) {
+    app.use(p, cors(allowOrigin));
+    app.get(p, rtcConfig);
+    app.all(p, (_req, res) => {
+      res.setHeader('Allow', 'GET, HEAD, OPTIONS');
+      res.status(405).json({ error: 'method not allowed' });
+    });
+  }
+
+  app.get('/healthz', (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ ok: true, peers: clients.size });
+  });
+
+  app.use(
+    '/cdn',
+    express.static(staticRoots.cdn, {
+      maxAge: 300_000,
+      fallthrough: true,
+      setHeaders(res, filePath) {
+        // Site owners load the script from another origin.
+        res.setHeader('Access-Control-Allow-Origin', '*');
+        if (/\.m?js$/.test(filePath)) res.setHeader('Content-Type', 'text/javascript; charset=utf-8');
+      },
+    }),
+  );
+
+  const demo = express.static(staticRoots.demo, { extensions: ['html'] });
+  // A root mount would answer GET / with peer's info JSON, so let the demo go first then.
+  if (mountPath === '/') app.use(demo);
+  const timers = runWithStoppableTimers(() => app.use(mountPath, broker));
+  if (mountPath !== '/') app.use(mountPath, apiNotFound);
+  if (mountPath !== '/') app.use(demo);
+
+  /** @type {express.ErrorRequestHandler} */
+  const onError = (error, _req, res, next) => {
+    if (res.headersSent) return next(error);
+    const status = typeof error?.status === 'number' && error.status >= 400 ? error.status : 500;
+    if (status >= 500) log(`rtc-elements server error: ${error instanceof Error ? error.stack : String(error)}`);
+    res.status(status).json({ error: status >= 500 ? 'internal error' : String(error.message ?? 'error') });
+  };
+  app.use(onError);
+
+  let state = /** @type {'idle' | 'listening' | 'closed'} */ ('idle');
+  /** @type {Promise<void> | undefined} */
+  let closing;
+
+  /** @returns {Promise<ListenInfo>} */
+  function listen() {
+    if (state === 'closed') return Promise.reject(new Error('rtc-elements server: listen() after close(); create a new server'));
+    if (state === 'listening') return Promise.reject(new Error('rtc-elements server: already listening'));
+    return new Promise((resolve, reject) => {
+      /** @param {NodeJS.ErrnoException} error */
+      const onListenError = (error) => {
+        httpServer.off('listening', onListening);
+        const where = `${host}:${port}`;
+        let message = `rtc-elements server could not listen on ${where}: ${error.message}`;
+        if (error.code === 'EADDRINUSE') message = `rtc-elements server: port ${port} on ${host} is already in use (EADDRINUSE); stop the other process or choose another port (--port / PORT)`;
+        else if (error.code === 'EACCES') message = `rtc-elements server: no permission to listen on port ${port} on ${host} (EACCES); choose a port above 1023`;
+        else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') message = `rtc-elements server: cannot bind to host "${host}" (${error.code}); use 127.0.0.1 or 0.0.0.0`;
+        reject(Object.assign(new Error(message, { cause: error }), { code: error.code }));
+      };
+      const onListening = () => {
+        httpServer.off('error', onListenError);
+        state = 'listening';
+        const address = /** @type {import('node:net').AddressInfo} */ (httpServer.address());
+        const origin = `http://${displayHost(host)}:${address.port}`;
+        const brokerPath = mountPath === '/' ? '' : mountPath;
+        const info = {
+          url: `${origin}/`,
+          brokerUrl: `${origin}${brokerPath}`,
+          wsUrl: `${origin.replace(/^http/, 'ws')}${brokerPath}`,
+          port: address.port,
+        };
+        log(
+          `rtc-elements server on ${origin} — demo ${origin}/ · call page ${origin}/call.html · agent console ${origin}/agent.html · broker ${info.wsUrl} · script ${origin}/cdn/rtc-elements.js`,
+        );
+        resolve(info);
+      };
+      httpServer.once('error', onListenError);
+      httpServer.once('listening', onListening);
+      httpServer.listen(port, host);
+    });
+  }
+
+  /** @returns {Promise<void>} */
+  function close() {
+    closing ??= new Promise((resolve) => {
+      state = 'closed';
+      timers.stop();
+      if (wss) {
+        for (const socket of wss.clients) socket.terminate();
+        wss.close();
+      }
+      clients.clear();
+      if (!httpServer.listening) {
+        resolve();
+        return;
+      }
+      httpServer.close(() => resolve());
+      // Idle keep-alive HTTP connections would otherwise hold close() open for seconds.
+      httpServer.closeAllConnections();
+    });
+    return closing;
+  }
+
+  return {
+    app,
+    httpServer,
+    listen,
+    close,
+    get clientCount() {
+      return clients.size;
+    },
+  };
+}

@@ -1,0 +1,114 @@
+import type { RtcCall } from '../../src/index.js';
+import { BROKER, assert, equal, frame, nextEvent, openPeerConnections, uniqueId, until } from './helpers.js';
+
+// The built script-tag bundle (npm test builds first): what site owners load is what we test.
+const BUNDLE = '/dist/cdn/rtc-elements.js';
+const { liveSessionCount } = (await import(/* @vite-ignore */ BUNDLE)) as typeof import('../../src/index.js');
+
+function mount(attributes: Record<string, string>): RtcCall {
+  const element = document.createElement('rtc-call');
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+  element.style.height = '300px';
+  document.body.append(element);
+  return element;
+}
+
+function part(element: RtcCall, name: string): HTMLElement {
+  const found = element.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
+  assert(found, `part ${name} is rendered`);
+  return found;
+}
+
+async function mountReady(attributes: Record<string, string>): Promise<RtcCall> {
+  const element = mount({ server: BROKER, ...attributes });
+  await nextEvent(element, 'rtc-ready');
+  return element;
+}
+
+afterEach(async () => {
+  document.body.replaceChildren();
+  await until(() => liveSessionCount() === 0, 'sessions released');
+});
+
+describe('<rtc-call> in one page', () => {
+  it('calls another element, shows video both ways, and removing both releases every connection', async () => {
+    const a = await mountReady({ 'peer-id': uniqueId('a'), name: 'Ann' });
+    const bId = uniqueId('b');
+    const b = await mountReady({ 'peer-id': bId, name: 'Ben' });
+    equal(a.state, 'idle');
+    equal(a.getAttribute('state'), 'idle', 'state reflects');
+
+    const incoming = nextEvent<{ from: string; name: string }>(b, 'rtc-incoming');
+    a.call(bId);
+    const ring = await incoming;
+    equal(ring.name, 'Ann', 'caller name from hello');
+    equal(b.state, 'ringing');
+    // Devices start only on consent: nothing captured on the callee yet.
+    equal(b.localStream, null);
+
+    const connected = Promise.all([nextEvent(a, 'rtc-connected'), nextEvent(b, 'rtc-connected')]);
+    b.answer();
+    await connected;
+    await until(() => !!a.remoteStream?.getVideoTracks().length && !!b.remoteStream?.getVideoTracks().length, 'remote streams');
+    const widths = await Promise.all([frame(part(a, 'remote-video') as HTMLVideoElement), frame(part(b, 'remote-video') as HTMLVideoElement)]);
+    assert(widths.every((w) => w > 0), 'frames arrive on both sides');
+    assert(part(a, 'timer').textContent!.includes(':'), 'call timer shows');
+
+    const tracks = [...a.localStream!.getTracks(), ...b.localStream!.getTracks()];
+    const ended = nextEvent<{ reason: string }>(b, 'rtc-ended');
+    a.remove();
+    equal((await ended).reason, 'remote-hangup', 'removing the element hangs up');
+    b.remove();
+    await until(() => liveSessionCount() === 0, 'sessions destroyed');
+    assert(tracks.every((t) => t.readyState === 'ended'), 'every captured track stopped');
+    await until(() => openPeerConnections() === 0, 'every RTCPeerConnection closed');
+  });
+
+  it('a bad ice-servers attribute is reported as rtc-error bad-attribute and the element stays usable', async () => {
+    const element = document.createElement('rtc-call');
+    element.setAttribute('server', BROKER);
+    element.setAttribute('ice-servers', '[{"urls":"http://not-ice"}]');
+    const error = nextEvent<{ code: string; message: string }>(element, 'rtc-error');
+    document.body.append(element);
+    equal((await error).code, 'bad-attribute');
+    equal(element.state, 'offline');
+    assert(part(element, 'error').textContent!.includes('ice-servers'), 'the error is shown');
+    // Fixing the attribute recovers without a reload.
+    const ready = nextEvent(element, 'rtc-ready');
+    element.setAttribute('ice-servers', '[]');
+    await ready;
+    equal(element.state, 'idle');
+  });
+
+  it('an invalid peer-id is refused with invalid-id', async () => {
+    const element = document.createElement('rtc-call');
+    element.setAttribute('server', BROKER);
+    element.setAttribute('peer-id', '<script>');
+    const error = nextEvent<{ code: string }>(element, 'rtc-error');
+    document.body.append(element);
+    equal((await error).code, 'invalid-id');
+  });
+
+  it('calling with no id asks for one instead of failing silently', async () => {
+    const element = await mountReady({});
+    const error = nextEvent<{ code: string }>(element, 'rtc-error');
+    part(element, 'call-button').click();
+    equal((await error).code, 'no-remote-id');
+    equal(element.state, 'idle');
+  });
+
+  it('every button has an accessible name, and only the buttons that apply are shown', async () => {
+    const element = await mountReady({ 'remote-id': 'someone' });
+    const buttons = [...element.shadowRoot!.querySelectorAll('button')];
+    assert(buttons.length > 0, 'buttons rendered');
+    for (const button of buttons) assert(button.getAttribute('aria-label'), `button ${button.getAttribute('part')} has a label`);
+    assert(!element.shadowRoot!.querySelector('[part~="hangup-button"]'), 'no hang-up while idle');
+    assert(!element.shadowRoot!.querySelector('[part~="remote-id-input"]'), 'no id field when remote-id is set');
+  });
+
+  it('loading the script-tag bundle twice does not throw', async () => {
+    // A second <script> tag with another URL evaluates the bundle again.
+    await import(/* @vite-ignore */ `${BUNDLE}?second-tag`);
+    assert(customElements.get('rtc-call'), 'rtc-call defined');
+  });
+});

@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext } from 'playwright-core';
+import {
+  clearEvents,
+  clickPart,
+  connect,
+  launchChrome,
+  openCallTabs,
+  openResources,
+  ownId,
+  pageErrors,
+  ring,
+  startServer,
+  waitForFrame,
+  waitForRtcEvent,
+} from './harness.js';
+
+let server: Awaited<ReturnType<typeof startServer>>;
+let browser: Browser;
+let context: BrowserContext;
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchChrome();
+  context = await browser.newContext();
+});
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await server?.server.close();
+});
+
+describe('call control over the rtc-control channel', () => {
+  it('decline: both sides end as declined and the callee never started its camera', async () => {
+    const [alice, bob] = await openCallTabs(context, server.url, 2);
+    await ring(alice!, bob!);
+    expect(await bob!.page.locator('rtc-call').getAttribute('state')).toBe('ringing');
+    await clickPart(bob!.page, 'decline-button');
+    expect(await waitForRtcEvent(alice!.page, 'rtc-ended')).toMatchObject({ reason: 'declined' });
+    expect(await waitForRtcEvent(bob!.page, 'rtc-ended')).toMatchObject({ reason: 'declined' });
+    expect(await bob!.page.evaluate(() => (window as unknown as { __tracks: unknown[] }).__tracks.length)).toBe(0);
+    await expect.poll(() => openResources(alice!.page), { timeout: 10_000 }).toEqual({ liveTracks: 0, openPeerConnections: 0 });
+    await Promise.all([alice!.page.close(), bob!.page.close()]);
+  });
+
+  it('cancel while ringing: the callee stops ringing with cancelled', async () => {
+    const [alice, bob] = await openCallTabs(context, server.url, 2);
+    await ring(alice!, bob!);
+    await clickPart(alice!.page, 'cancel-button');
+    expect(await waitForRtcEvent(bob!.page, 'rtc-ended')).toMatchObject({ reason: 'cancelled' });
+    expect(await waitForRtcEvent(alice!.page, 'rtc-ended')).toMatchObject({ reason: 'cancelled' });
+    await expect.poll(() => bob!.page.locator('rtc-call').getAttribute('state')).toBe('idle');
+    await Promise.all([alice!.page.close(), bob!.page.close()]);
+  });
+
+  it('an id nobody holds ends as unavailable with a peer-unavailable error', async () => {
+    const [alice] = await openCallTabs(context, server.url, 1);
+    await alice!.page.locator('rtc-call [part~="remote-id-input"]').fill('nobody-is-here');
+    await clickPart(alice!.page, 'call-button');
+    expect(await waitForRtcEvent(alice!.page, 'rtc-error', { code: 'peer-unavailable' })).toBeTruthy();
+    expect(await waitForRtcEvent(alice!.page, 'rtc-ended')).toMatchObject({ reason: 'unavailable' });
+    await expect.poll(() => openResources(alice!.page), { timeout: 10_000 }).toEqual({ liveTracks: 0, openPeerConnections: 0 });
+    await expect.poll(() => alice!.page.locator('rtc-call [part~="status"]').textContent()).toContain('not online');
+    await alice!.page.close();
+  });
+
+  it('a second caller hears busy and the first call goes on', async () => {
+    const [alice, bob, carol] = await openCallTabs(context, server.url, 3);
+    await connect(alice!, bob!);
+    await carol!.page.locator('rtc-call [part~="remote-id-input"]').fill(bob!.id);
+    await clickPart(carol!.page, 'call-button');
+    expect(await waitForRtcEvent(carol!.page, 'rtc-ended')).toMatchObject({ reason: 'busy' });
+    expect(await bob!.page.locator('rtc-call').getAttribute('state')).toBe('connected');
+    await Promise.all([alice!.page.close(), bob!.page.close(), carol!.page.close()]);
+  });
+
+  it('mute and camera-off reach the other side as icons on the remote tile', async () => {
+    const [alice, bob] = await openCallTabs(context, server.url, 2);
+    await connect(alice!, bob!);
+    await clickPart(bob!.page, 'mic-button');
+    await expect.poll(() => alice!.page.evaluate(() => document.querySelector('rtc-call')!.remoteMedia?.mic)).toBe(false);
+    await expect(alice!.page.locator('rtc-call [part~="remote-status"] [aria-label$="is muted"]').count()).resolves.toBe(1);
+    await clickPart(bob!.page, 'camera-button');
+    await expect.poll(() => alice!.page.evaluate(() => document.querySelector('rtc-call')!.remoteMedia?.camera)).toBe(false);
+    await expect(alice!.page.locator('rtc-call [part~="remote-status"] [aria-label*="camera off"]').count()).resolves.toBe(1);
+    expect(await bob!.page.evaluate(() => document.querySelector('rtc-call')!.localStream!.getVideoTracks().length)).toBe(0);
+    // Camera back on: frames flow again.
+    await clickPart(bob!.page, 'camera-button');
+    await expect.poll(() => alice!.page.evaluate(() => document.querySelector('rtc-call')!.remoteMedia?.camera)).toBe(true);
+    expect(await waitForFrame(alice!.page, 'remote-video')).toBeGreaterThan(0);
+    await clickPart(alice!.page, 'hangup-button');
+    for (const tab of [alice!, bob!]) {
+      await expect.poll(() => openResources(tab.page), { timeout: 10_000 }).toEqual({ liveTracks: 0, openPeerConnections: 0 });
+    }
+    await Promise.all([alice!.page.close(), bob!.page.close()]);
+  });
+
+  it('the other tab closing ends the call within 5 s as connection-lost', async () => {
+    const [alice, bob] = await openCallTabs(context, server.url, 2);
+    await connect(alice!, bob!);
+    await clearEvents(alice!.page);
+    const closedAt = Date.now();
+    await bob!.page.close();
+    expect(await waitForRtcEvent(alice!.page, 'rtc-ended', {}, 6_000)).toMatchObject({ reason: 'connection-lost' });
+    expect(Date.now() - closedAt).toBeLessThan(5_000);
+    await expect.poll(() => openResources(alice!.page), { timeout: 10_000 }).toEqual({ liveTracks: 0, openPeerConnections: 0 });
+    await alice!.page.close();
+  });
+
+  it('the other tab crashing (no goodbye) ends the call within 5 s as connection-lost', async () => {
+    const [alice, bob] = await openCallTabs(context, server.url, 2);
+    await connect(alice!, bob!);
+    await clearEvents(alice!.page);
+    const cdp = await context.newCDPSession(bob!.page);
+    const crashedAt = Date.now();
+    void cdp.send('Page.crash').catch(() => undefined); // never answers: the renderer is gone
+    expect(await waitForRtcEvent(alice!.page, 'rtc-ended', {}, 6_000)).toMatchObject({ reason: 'connection-lost' });
+    expect(Date.now() - crashedAt).toBeLessThan(5_000);
+    await expect.poll(() => openResources(alice!.page), { timeout: 10_000 }).toEqual({ liveTracks: 0, openPeerConnections: 0 });
+    await alice!.page.close();
+    await bob!.page.close({ runBeforeUnload: false }).catch(() => undefined);
+  });
+
+  it('a reload keeps the same id (no id-taken) and can be called again', async () => {
+    const [alice, bob] = await openCallTabs(context, server.url, 2);
+    await bob!.page.reload();
+    await waitForRtcEvent(bob!.page, 'rtc-ready');
+    expect(await ownId(bob!.page)).toBe(bob!.id);
+    await connect(alice!, bob!);
+    expect(pageErrors(bob!.page)).toEqual([]);
+    await Promise.all([alice!.page.close(), bob!.page.close()]);
+  });
+});
+
+describe('camera denied', () => {
+  it('reports permission-denied and still joins with audio only', async () => {
+    // Without the fake-UI flag, permissions come only from the context: microphone yes, camera no.
+    const strict = await launchChrome({ fakeUi: false });
+    try {
+      const allowAll = await strict.newContext({ permissions: ['microphone', 'camera'] });
+      const micOnly = await strict.newContext({ permissions: ['microphone'] });
+      const [alice] = await openCallTabs(allowAll, server.url, 1);
+      const [bob] = await openCallTabs(micOnly, server.url, 1);
+      await ring(alice!, bob!);
+      await clickPart(bob!.page, 'answer-button');
+      expect(await waitForRtcEvent(bob!.page, 'rtc-error', { code: 'permission-denied' })).toBeTruthy();
+      await Promise.all([waitForRtcEvent(alice!.page, 'rtc-connected'), waitForRtcEvent(bob!.page, 'rtc-connected')]);
+      const bobTracks = await bob!.page.evaluate(() => document.querySelector('rtc-call')!.localStream!.getTracks().map((t) => t.kind));
+      expect(bobTracks).toEqual(['audio']);
+      // Bob still sees Alice.
+      expect(await waitForFrame(bob!.page, 'remote-video')).toBeGreaterThan(0);
+      await expect.poll(() => bob!.page.locator('rtc-call [part~="error"]').textContent()).toContain('denied');
+      await allowAll.close();
+      await micOnly.close();
+    } finally {
+      await strict.close();
+    }
+  });
+});

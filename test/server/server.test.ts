@@ -1,0 +1,570 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createServer, DEFAULTS, type ListenInfo, type RtcServer, type ServerOptions } from '../../server/index.js';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+interface BrokerMessage {
+  type: string;
+  src?: string;
+  dst?: string;
+  payload?: unknown;
+}
+
+/** Every message a ws client receives, so a waiter never misses one that arrived before it asked. */
+class Client {
+  readonly ws: WebSocket;
+  private readonly inbox: BrokerMessage[] = [];
+  private readonly waiters: Array<() => void> = [];
+
+  constructor(url: string, options?: WebSocket.ClientOptions) {
+    this.ws = new WebSocket(url, options);
+    this.ws.on('message', (data) => {
+      this.inbox.push(JSON.parse(String(data)) as BrokerMessage);
+      for (const wake of this.waiters.splice(0)) wake();
+    });
+    this.ws.on('close', () => {
+      for (const wake of this.waiters.splice(0)) wake();
+    });
+    this.ws.on('error', () => {}); // refusals are asserted through 'unexpected-response'
+  }
+
+  /** Next message of `type` (consuming it and anything before it), or a rejection after `timeoutMs`. */
+  next(type: string, timeoutMs = 3000): Promise<BrokerMessage> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        remove();
+        reject(new Error(`no ${type} message within ${timeoutMs} ms (got ${JSON.stringify(this.inbox)})`));
+      }, timeoutMs);
+      const check = () => {
+        const index = this.inbox.findIndex((m) => m.type === type);
+        if (index >= 0) {
+          clearTimeout(timer);
+          resolve(this.inbox.splice(0, index + 1)[index]!);
+          return;
+        }
+        this.waiters.push(check);
+      };
+      const remove = () => {
+        const i = this.waiters.indexOf(check);
+        if (i >= 0) this.waiters.splice(i, 1);
+      };
+      check();
+    });
+  }
+
+  send(message: Record<string, unknown>): void {
+    this.ws.send(JSON.stringify(message));
+  }
+
+  async close(): Promise<void> {
+    if (this.ws.readyState === WebSocket.CLOSED) return;
+    const closed = once(this.ws, 'close');
+    this.ws.close();
+    await closed;
+  }
+}
+
+const running: RtcServer[] = [];
+const clients: Client[] = [];
+
+async function start(options: ServerOptions = {}): Promise<{ server: RtcServer; info: ListenInfo }> {
+  const server = createServer({ port: 0, log: false, ...options });
+  running.push(server);
+  const info = await server.listen();
+  return { server, info };
+}
+
+function connect(info: ListenInfo, id: string, token: string, options?: WebSocket.ClientOptions, key = 'peerjs'): Client {
+  const client = new Client(`${info.wsUrl}/peerjs?key=${key}&id=${id}&token=${token}`, options);
+  clients.push(client);
+  return client;
+}
+
+/** Resolves when `predicate` holds, re-checking on every event-loop turn (no fixed sleeps). */
+async function until(predicate: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+/** The HTTP status a WebSocket handshake was refused with; rejects if it opens instead. */
+function refusal(client: Client, timeoutMs = 3000): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`handshake neither refused nor opened within ${timeoutMs} ms`)), timeoutMs);
+    client.ws.once('unexpected-response', (_req, response) => {
+      clearTimeout(timer);
+      resolve(response.statusCode ?? 0);
+    });
+    client.ws.once('open', () => {
+      clearTimeout(timer);
+      reject(new Error('the WebSocket was accepted'));
+    });
+  });
+}
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.ws.terminate();
+  await Promise.all(running.splice(0).map((s) => s.close()));
+});
+
+describe('HTTP routes', () => {
+  it('serves the configured iceServers at /rtc-config, uncached', async () => {
+    const iceServers = [{ urls: 'stun:stun.example.com:3478' }, { urls: ['turn:turn.example.com:3478'], username: 'u', credential: 'c' }];
+    const { info } = await start({ iceServers });
+    const response = await fetch(new URL('rtc-config', info.brokerUrl));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await response.json()).toEqual({ iceServers });
+  });
+
+  it('defaults to no iceServers', async () => {
+    const { info } = await start();
+    expect(await (await fetch(`${info.url}rtc-config`)).json()).toEqual({ iceServers: [] });
+  });
+
+  it('serves /rtc-config as a sibling of a custom broker path, and the broker under it', async () => {
+    const iceServers = [{ urls: 'stun:stun.example.com' }];
+    const { info } = await start({ path: '/support/peerjs/', iceServers });
+    expect(info.brokerUrl).toBe(`http://localhost:${info.port}/support/peerjs`);
+    // Exactly what the client computes from its server= URL.
+    const sibling = new URL('rtc-config', info.brokerUrl).href;
+    expect(sibling).toBe(`http://localhost:${info.port}/support/rtc-config`);
+    expect(await (await fetch(sibling)).json()).toEqual({ iceServers });
+    const id = await fetch(`${info.brokerUrl}/peerjs/id`);
+    expect(id.status).toBe(200);
+    expect(await id.text()).toMatch(/^[0-9a-f-]{36}$/);
+    const client = connect(info, 'custom', 't');
+    await client.next('OPEN');
+  });
+
+  it('mounts the broker at / without hiding the demo index', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'rtc-elements-root-'));
+    writeFileSync(path.join(dir, 'index.html'), '<title>demo</title>');
+    try {
+      const { info } = await start({ path: '/', staticRoots: { demo: dir, cdn: dir } });
+      expect(info.brokerUrl).toBe(`http://localhost:${info.port}`);
+      expect(await (await fetch(info.url)).text()).toBe('<title>demo</title>');
+      expect(await (await fetch(new URL('rtc-config', info.brokerUrl))).json()).toEqual({ iceServers: [] });
+      const client = connect(info, 'rooted', 't');
+      await client.next('OPEN');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('sends CORS headers on /rtc-config: * by default, the listed origin otherwise', async () => {
+    const open = await start();
+    const any = await fetch(`${open.info.url}rtc-config`, { headers: { Origin: 'https://site.example' } });
+    expect(any.headers.get('access-control-allow-origin')).toBe('*');
+
+    const { info } = await start({ allowOrigin: ['https://site.example/'] });
+    const listed = await fetch(`${info.url}rtc-config`, { headers: { Origin: 'https://site.example' } });
+    expect(listed.headers.get('access-control-allow-origin')).toBe('https://site.example');
+    expect(listed.headers.get('vary')).toMatch(/Origin/);
+    const other = await fetch(`${info.url}rtc-config`, { headers: { Origin: 'https://evil.example' } });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    const preflight = await fetch(`${info.url}rtc-config`, { method: 'OPTIONS', headers: { Origin: 'https://site.example' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('https://site.example');
+  });
+
+  it('applies allowOrigin to the broker HTTP routes too', async () => {
+    const { info } = await start({ allowOrigin: ['https://site.example'] });
+    const listed = await fetch(`${info.brokerUrl}/peerjs/id`, { headers: { Origin: 'https://site.example' } });
+    expect(listed.headers.get('access-control-allow-origin')).toBe('https://site.example');
+    const other = await fetch(`${info.brokerUrl}/peerjs/id`, { headers: { Origin: 'https://evil.example' } });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('keeps peer discovery off and answers unknown broker routes with JSON 404', async () => {
+    const { info } = await start();
+    expect((await fetch(`${info.brokerUrl}/peerjs/peers`)).status).toBe(401);
+    const missing = await fetch(`${info.brokerUrl}/nothing/here/at/all`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ error: 'not found' });
+  });
+
+  describe('static roots', () => {
+    let dir: string;
+    beforeAll(() => {
+      dir = mkdtempSync(path.join(tmpdir(), 'rtc-elements-static-'));
+      writeFileSync(path.join(dir, 'rtc-elements.js'), 'export const ok = 1;\n');
+      writeFileSync(path.join(dir, 'call.html'), '<!doctype html><title>call</title>\n');
+      writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>demo</title>\n');
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('serves /cdn/ as text/javascript with CORS * and a short cache', async () => {
+      const { info } = await start({ staticRoots: { cdn: dir, demo: dir } });
+      const response = await fetch(`${info.url}cdn/rtc-elements.js`, { headers: { Origin: 'https://site.example' } });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^text\/javascript/);
+      expect(response.headers.get('access-control-allow-origin')).toBe('*');
+      expect(response.headers.get('cache-control')).toMatch(/max-age=300\b/);
+      expect(await response.text()).toBe('export const ok = 1;\n');
+      expect((await fetch(`${info.url}cdn/missing.js`)).status).toBe(404);
+    });
+
+    it('serves the demo at / with .html extensions optional', async () => {
+      const { info } = await start({ staticRoots: { cdn: dir, demo: dir } });
+      expect(await (await fetch(info.url)).text()).toContain('<title>demo</title>');
+      expect(await (await fetch(`${info.url}call`)).text()).toContain('<title>call</title>');
+    });
+  });
+});
+
+describe('broker', () => {
+  it('sends OPEN to a PeerJS-protocol client at <path>/peerjs', async () => {
+    const { info } = await start();
+    expect(info.wsUrl).toBe(`ws://localhost:${info.port}/peerjs`);
+    const client = connect(info, 'abc', 't1');
+    expect(await client.next('OPEN')).toEqual({ type: 'OPEN' });
+  });
+
+  it('refuses a wrong key with ERROR', async () => {
+    const { info } = await start({ key: 'secret' });
+    const client = connect(info, 'abc', 't1', undefined, 'peerjs');
+    expect(await client.next('ERROR')).toMatchObject({ payload: { msg: 'Invalid key provided' } });
+  });
+
+  it('answers ID-TAKEN for the same id with a different token', async () => {
+    const { info } = await start();
+    const first = connect(info, 'abc', 't1');
+    await first.next('OPEN');
+    const second = connect(info, 'abc', 't2');
+    expect(await second.next('ID-TAKEN')).toMatchObject({ type: 'ID-TAKEN' });
+    await once(second.ws, 'close');
+  });
+
+  it('accepts the same id and token again after the first socket closed', async () => {
+    const { server, info } = await start();
+    const first = connect(info, 'abc', 't1');
+    await first.next('OPEN');
+    await first.close();
+    await until(() => server.clientCount === 0, 'the broker to drop the first socket');
+    const again = connect(info, 'abc', 't1');
+    await again.next('OPEN');
+    expect(server.clientCount).toBe(1);
+  });
+
+  it('sends OPEN when the same id and token take over a socket the broker still holds (reload)', async () => {
+    const { server, info } = await start();
+    const first = connect(info, 'abc', 't1');
+    await first.next('OPEN');
+    const second = connect(info, 'abc', 't1');
+    await second.next('OPEN');
+    await once(first.ws, 'close');
+    expect(server.clientCount).toBe(1);
+    // Messages for "abc" now reach the new socket.
+    const other = connect(info, 'other', 't');
+    await other.next('OPEN');
+    other.send({ type: 'OFFER', dst: 'abc', payload: { n: 1 } });
+    expect(await second.next('OFFER')).toMatchObject({ src: 'other', payload: { n: 1 } });
+  });
+
+  it('refuses a WebSocket from an origin not in allowOrigin with 403', async () => {
+    const { server, info } = await start({ allowOrigin: ['https://site.example'] });
+    expect(await refusal(connect(info, 'evil', 't', { origin: 'https://evil.example' }))).toBe(403);
+    expect(await refusal(connect(info, 'bare', 't'))).toBe(403);
+    const allowed = connect(info, 'good', 't', { origin: 'https://site.example' });
+    await allowed.next('OPEN');
+    // The server's own pages (same origin) are never cross-site.
+    const own = connect(info, 'own', 't', { origin: `http://localhost:${info.port}` });
+    await own.next('OPEN');
+    expect(server.clientCount).toBe(2);
+  });
+
+  it('accepts any Origin when allowOrigin is *', async () => {
+    const { info } = await start();
+    const client = connect(info, 'abc', 't', { origin: 'https://anything.example' });
+    await client.next('OPEN');
+  });
+
+  it('relays OFFER from a to b with src set by the broker', async () => {
+    const { info } = await start();
+    const a = connect(info, 'a', 'ta');
+    const b = connect(info, 'b', 'tb');
+    await Promise.all([a.next('OPEN'), b.next('OPEN')]);
+    const payload = { sdp: { type: 'offer', sdp: 'v=0' }, type: 'media', connectionId: 'mc_1' };
+    a.send({ type: 'OFFER', dst: 'b', src: 'spoofed', payload });
+    expect(await b.next('OFFER')).toEqual({ type: 'OFFER', src: 'a', dst: 'b', payload });
+  });
+
+  it('delivers a message queued for a peer that connects shortly after', async () => {
+    const { info } = await start({ expireTimeout: 2000, cleanupOutMsgs: 50 });
+    const a = connect(info, 'a', 'ta');
+    await a.next('OPEN');
+    a.send({ type: 'CANDIDATE', dst: 'late', payload: { c: 1 } });
+    // Wait until the broker has read the message (a HEARTBEAT round is not acknowledged, so watch a relay instead).
+    const probe = connect(info, 'probe', 'tp');
+    await probe.next('OPEN');
+    a.send({ type: 'ANSWER', dst: 'probe', payload: {} });
+    await probe.next('ANSWER');
+    const late = connect(info, 'late', 'tl');
+    await late.next('OPEN');
+    expect(await late.next('CANDIDATE')).toMatchObject({ src: 'a', payload: { c: 1 } });
+  });
+
+  it('answers a message to an unknown peer with EXPIRE within expireTimeout + cleanup interval', async () => {
+    const expireTimeout = 300;
+    const cleanupOutMsgs = 100;
+    const { info } = await start({ expireTimeout, cleanupOutMsgs });
+    const a = connect(info, 'a', 'ta');
+    await a.next('OPEN');
+    const sent = Date.now();
+    a.send({ type: 'OFFER', dst: 'nobody', payload: { connectionId: 'dc_1' } });
+    const expire = await a.next('EXPIRE', expireTimeout + cleanupOutMsgs + 1500);
+    const elapsed = Date.now() - sent;
+    expect(expire).toEqual({ type: 'EXPIRE', src: 'nobody', dst: 'a' });
+    expect(elapsed).toBeGreaterThanOrEqual(expireTimeout - 20);
+    // Slack for a loaded machine; the broker sweeps every cleanupOutMsgs ms.
+    expect(elapsed).toBeLessThanOrEqual(expireTimeout + cleanupOutMsgs + 500);
+  });
+
+  it('survives a message that is not JSON and reports it through log', async () => {
+    const lines: string[] = [];
+    const { info } = await start({ log: (line) => lines.push(line) });
+    const a = connect(info, 'a', 'ta');
+    const b = connect(info, 'b', 'tb');
+    await Promise.all([a.next('OPEN'), b.next('OPEN')]);
+    a.ws.send('this is not json{');
+    a.send({ type: 'OFFER', dst: 'b', payload: {} });
+    await b.next('OFFER');
+    expect(lines.some((l) => /not valid JSON/.test(l))).toBe(true);
+  });
+
+  it('counts connected peers at /healthz and in clientCount', async () => {
+    const { server, info } = await start();
+    const health = async () => (await fetch(`${info.url}healthz`)).json();
+    expect(await health()).toEqual({ ok: true, peers: 0 });
+    const a = connect(info, 'a', 'ta');
+    const b = connect(info, 'b', 'tb');
+    await Promise.all([a.next('OPEN'), b.next('OPEN')]);
+    expect(await health()).toEqual({ ok: true, peers: 2 });
+    expect(server.clientCount).toBe(2);
+    await a.close();
+    await until(() => server.clientCount === 1, 'the broker to notice a closed');
+    expect(await health()).toEqual({ ok: true, peers: 1 });
+  });
+});
+
+describe('options and lifecycle', () => {
+  it('has the documented defaults', () => {
+    expect(DEFAULTS).toMatchObject({
+      port: 8080,
+      host: '127.0.0.1',
+      key: 'peerjs',
+      path: '/peerjs',
+      allowOrigin: '*',
+      concurrentLimit: 5000,
+      aliveTimeout: 150_000,
+      expireTimeout: 3000,
+      cleanupOutMsgs: 1000,
+    });
+    expect(DEFAULTS.staticRoots).toEqual({ cdn: path.join(repoRoot, 'dist', 'cdn'), demo: path.join(repoRoot, 'demo') });
+  });
+
+  it.each([
+    ['not an array', { urls: 'stun:x' }, /must be an array/],
+    ['a string entry', ['stun:x'], /iceServers\[0\] must be an object/],
+    ['missing urls', [{ username: 'u' }], /iceServers\[0\]\.urls/],
+    ['an http url', [{ urls: 'http://stun.example.com' }], /stun:, stuns:, turn: or turns:/],
+    ['a bad url in a list', [{ urls: 'stun:ok' }, { urls: ['turn:ok', 42] }], /iceServers\[1\]\.urls/],
+    ['an empty urls list', [{ urls: [] }], /iceServers\[0\]\.urls/],
+  ])('throws a TypeError for iceServers with %s', (_label, iceServers, message) => {
+    expect(() => createServer({ iceServers: iceServers as never, log: false })).toThrow(TypeError);
+    expect(() => createServer({ iceServers: iceServers as never, log: false })).toThrow(message);
+  });
+
+  it('throws a TypeError for a bad allowOrigin', () => {
+    expect(() => createServer({ allowOrigin: 'https://a.example' as never, log: false })).toThrow(TypeError);
+    expect(() => createServer({ allowOrigin: ['not a url'], log: false })).toThrow(/allowOrigin\[0\]/);
+  });
+
+  it('logs one line per start naming the pages, the broker and the script', async () => {
+    const lines: string[] = [];
+    const { info } = await start({ log: (line) => lines.push(line) });
+    expect(lines).toHaveLength(1);
+    const origin = `http://localhost:${info.port}`;
+    expect(lines[0]).toContain(`${origin}/call.html`);
+    expect(lines[0]).toContain(`${origin}/agent.html`);
+    expect(lines[0]).toContain(`ws://localhost:${info.port}/peerjs`);
+    expect(lines[0]).toContain(`${origin}/cdn/rtc-elements.js`);
+  });
+
+  it('close() resolves while clients are connected, and terminates them', async () => {
+    const { server, info } = await start();
+    const a = connect(info, 'a', 'ta');
+    await a.next('OPEN');
+    // A keep-alive HTTP connection must not hold close() either.
+    await fetch(`${info.url}healthz`);
+    const closed = once(a.ws, 'close');
+    await server.close();
+    await closed;
+    expect(server.httpServer.listening).toBe(false);
+    expect(server.clientCount).toBe(0);
+  });
+
+  it('close() resolves for a server that never listened', async () => {
+    const server = createServer({ log: false });
+    await server.close();
+    await expect(server.listen()).rejects.toThrow(/after close/);
+  });
+
+  it('rejects listen() with a message naming the port when it is in use', async () => {
+    const blocker = createNetServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      const lines: string[] = [];
+      const server = createServer({ port, log: (line) => lines.push(line) });
+      running.push(server);
+      await expect(server.listen()).rejects.toThrow(new RegExp(`port ${port}\\b.*in use`));
+      expect(lines).toEqual([]); // reported once, by the rejection, not again by the broker's error log
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('lets a Node process exit after close() (peer timers do not keep it alive)', async () => {
+    const script = `
+      import { createServer } from ${JSON.stringify(path.join(repoRoot, 'server', 'index.js'))};
+      import WebSocket from 'ws';
+      // Long sweep intervals: only unref'd peer timers let the process exit right away.
+      const s = createServer({ port: 0, log: false, cleanupOutMsgs: 60000 });
+      const info = await s.listen();
+      const ws = new WebSocket(info.wsUrl + '/peerjs?key=peerjs&id=x&token=y');
+      ws.on('message', async () => { await s.close(); console.log('closed'); });
+      ws.on('error', () => {});
+    `;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 8000);
+    const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
+    clearTimeout(timer);
+    expect(signal).toBeNull();
+    expect(code).toBe(0);
+    expect(out).toContain('closed');
+  });
+});
+
+describe('cli', () => {
+  const cli = path.join(repoRoot, 'server', 'cli.js');
+
+  function runCli(args: string[], env: Record<string, string> = {}, script = cli, cwd = repoRoot) {
+    const child = spawn(process.execPath, [script, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = once(child, 'exit').then(([code]) => ({ code: code as number | null, stdout, stderr }));
+    /** Resolves with the first match of `pattern` in stdout, checking on every chunk. */
+    const waitForOutput = (pattern: RegExp) =>
+      new Promise<RegExpExecArray>((resolve, reject) => {
+        const check = () => {
+          const match = pattern.exec(stdout);
+          if (match) {
+            child.stdout.off('data', check);
+            resolve(match);
+          }
+        };
+        child.stdout.on('data', check);
+        exited.then(({ code }) => reject(new Error(`cli exited with ${code} before printing ${pattern}: ${stdout}${stderr}`)));
+        check();
+      });
+    return { child, exited, waitForOutput };
+  }
+
+  it('prints usage for --help and exits 0', async () => {
+    const { code, stdout } = await runCli(['--help']).exited;
+    expect(code).toBe(0);
+    expect(stdout).toContain('--ice-servers');
+  });
+
+  it.each([
+    [['--bogus'], /bogus/],
+    [['--port', 'eighty'], /--port must be a whole number/],
+    [['--ice-servers', '{nope'], /not valid JSON/],
+    [['--ice-servers', '[{"urls":"http://x"}]'], /stun:, stuns:, turn: or turns:/],
+    [['--ice-servers', '@/nonexistent/ice.json'], /cannot read/],
+    [['--allow-origin', 'not-an-origin'], /allowOrigin\[0\]/],
+  ])('rejects %j with exit code 2 and a clear message', async (args, message) => {
+    const { code, stderr } = await runCli(args).exited;
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+    expect(stderr).toContain('--help');
+  });
+
+  it('serves with PORT from env and --ice-servers from a file, and exits 0 on SIGTERM', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'rtc-elements-cli-'));
+    const iceServers = [{ urls: 'stun:stun.example.com:3478' }];
+    writeFileSync(path.join(dir, 'ice.json'), JSON.stringify(iceServers));
+    const run = runCli(['--ice-servers', `@${path.join(dir, 'ice.json')}`, '--path', '/support/peerjs'], { PORT: '0' });
+    try {
+      const [, port] = await run.waitForOutput(/rtc-elements server on http:\/\/localhost:(\d+)/);
+      expect(await (await fetch(`http://127.0.0.1:${port}/support/rtc-config`)).json()).toEqual({ iceServers });
+      run.child.kill('SIGTERM');
+      const { code } = await run.exited;
+      expect(code).toBe(0);
+    } finally {
+      run.child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  describe('start.js (npm start)', () => {
+    let pkg: string;
+    beforeAll(() => {
+      // A throwaway package: start.js copied next to the real server code's dependencies, with a fake build script.
+      pkg = mkdtempSync(path.join(tmpdir(), 'rtc-elements-start-'));
+      mkdirSync(path.join(pkg, 'server'));
+      mkdirSync(path.join(pkg, 'src'));
+      for (const file of ['index.js', 'cli.js', 'start.js']) copyFileSync(path.join(repoRoot, 'server', file), path.join(pkg, 'server', file));
+      symlinkSync(path.join(repoRoot, 'node_modules'), path.join(pkg, 'node_modules'), 'dir');
+      writeFileSync(path.join(pkg, 'src', 'index.ts'), 'export {};\n');
+    });
+    afterAll(() => rmSync(pkg, { recursive: true, force: true }));
+
+    const writeBuild = (body: string) =>
+      writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ name: 'fake', type: 'module', scripts: { build: `node -e "${body}"` } }));
+
+    it('builds when dist/cdn/rtc-elements.js is missing, then serves it', async () => {
+      writeBuild("require('fs').mkdirSync('dist/cdn',{recursive:true});require('fs').writeFileSync('dist/cdn/rtc-elements.js','built();')");
+      const run = runCli([], { PORT: '0' }, path.join(pkg, 'server', 'start.js'), pkg);
+      try {
+        const [, port] = await run.waitForOutput(/rtc-elements server on http:\/\/localhost:(\d+)/);
+        expect(await (await fetch(`http://127.0.0.1:${port}/cdn/rtc-elements.js`)).text()).toBe('built();');
+        run.child.kill('SIGTERM');
+        const { code, stdout } = await run.exited;
+        expect(stdout).toContain('building first (dist/cdn/rtc-elements.js is missing)');
+        expect(code).toBe(0);
+      } finally {
+        run.child.kill('SIGKILL');
+      }
+    });
+
+    it('exits 1 with a clear message when src/ is newer and the build fails', async () => {
+      writeBuild('process.exit(3)');
+      // Make src/ strictly newer than the bundle the previous test built (or create an old one).
+      mkdirSync(path.join(pkg, 'dist', 'cdn'), { recursive: true });
+      writeFileSync(path.join(pkg, 'dist', 'cdn', 'rtc-elements.js'), 'old();');
+      utimesSync(path.join(pkg, 'dist', 'cdn', 'rtc-elements.js'), new Date(2000, 0, 1), new Date(2000, 0, 1));
+      const { code, stdout, stderr } = await runCli([], { PORT: '0' }, path.join(pkg, 'server', 'start.js'), pkg).exited;
+      expect(stdout).toContain('src/ changed since the last build');
+      expect(stderr).toMatch(/"npm run build" failed \(exit code 3\)/);
+      expect(code).toBe(1);
+    });
+  });
+});
