@@ -1,5 +1,6 @@
 // The self-hosted rtc-elements server: PeerJS broker + /rtc-config + the CDN script + the demo, in one process.
 import http from 'node:http';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
@@ -378,8 +379,12 @@ export function createServer(options = {}) {
           wsUrl: `${origin.replace(/^http/, 'ws')}${brokerPath}`,
           port: address.port,
         };
+        // Name only the pages this checkout actually has (the agent console arrives with <rtc-inbox>).
+        const pages = [['demo', '/'], ['call page', '/call.html'], ['agent console', '/agent.html']].filter(
+          ([, page]) => page === '/' || existsSync(path.join(staticRoots.demo, page)),
+        );
         log(
-          `rtc-elements server on ${origin} — demo ${origin}/ · call page ${origin}/call.html · agent console ${origin}/agent.html · broker ${info.wsUrl} · script ${origin}/cdn/rtc-elements.js`,
+          `rtc-elements server on ${origin} — ${pages.map(([label, page]) => `${label} ${origin}${page}`).join(' · ')} · broker ${info.wsUrl} · script ${origin}/cdn/rtc-elements.js`,
         );
         resolve(info);
       };

@@ -75,11 +75,14 @@ export class Call extends Emitter<CallEvents> {
   private cameraTrack: MediaStreamTrack | null = null;
   private screenTrack: MediaStreamTrack | null = null;
   private timers = new Set<ReturnType<typeof setTimeout>>();
+  private named = new Map<string, ReturnType<typeof setTimeout>>();
   private statsTimer: ReturnType<typeof setInterval> | undefined;
   private lastSample: StatsSample | undefined;
   private silentSamples = 0;
   private disposers: Unsubscribe[] = [];
   private conversation: Conversation;
+  /** The caller's capture, started with the dial and awaited once the callee accepts. */
+  private mediaReady: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly host: CallHost,
@@ -109,7 +112,7 @@ export class Call extends Emitter<CallEvents> {
 
   static fromRing(host: CallHost, remoteId: string, ring: RingMessage): Call {
     const call = new Call(host, remoteId, 'incoming', ring.video, ring.callId);
-    call.after(RING_TIMEOUT_MS + 5_000, () => call.end('timeout'));
+    call.after(RING_TIMEOUT_MS + 5_000, () => call.end('timeout'), 'ring');
     return call;
   }
 
@@ -118,7 +121,7 @@ export class Call extends Emitter<CallEvents> {
     const call = new Call(host, media.peer, 'incoming', true);
     call.heldMedia = media;
     media.on('close', () => call.end('cancelled'));
-    call.after(RING_TIMEOUT_MS, () => call.end('timeout'));
+    call.after(RING_TIMEOUT_MS, () => call.end('timeout'), 'ring');
     return call;
   }
 
@@ -139,21 +142,31 @@ export class Call extends Emitter<CallEvents> {
     return this.video && !this.ended;
   }
 
+  /**
+   * Rings as soon as the channel is open, while our own permission prompt may still be up: the
+   * callee must not sit on an unused channel, and the media is only needed once they accept.
+   */
   private async ring(): Promise<void> {
-    const [reached, media] = await Promise.allSettled([this.conversation.connect(), this.captureMedia(this.video)]);
-    if (this.ended) return;
-    if (reached.status === 'rejected') {
-      const error = reached.reason instanceof RtcError ? reached.reason : new RtcError('connection-failed', String(reached.reason));
+    this.mediaReady = this.captureMedia(this.video);
+    try {
+      await this.conversation.connect();
+    } catch (reason) {
+      if (this.ended) return;
+      const error = reason instanceof RtcError ? reason : new RtcError('connection-failed', String(reason));
       this.emit('error', error);
       this.end(error.code === 'peer-unavailable' ? 'unavailable' : 'error');
       return;
     }
-    if (media.status === 'rejected') return; // captureMedia never rejects; kept for type narrowing
+    if (this.ended) return;
     this.conversation.send({ type: 'ring', callId: this.id, video: this.video });
-    this.after(RING_TIMEOUT_MS, () => {
-      this.conversation.send({ type: 'cancel', callId: this.id });
-      this.end('timeout');
-    });
+    this.after(
+      RING_TIMEOUT_MS,
+      () => {
+        this.conversation.send({ type: 'cancel', callId: this.id });
+        this.end('timeout');
+      },
+      'ring',
+    );
   }
 
   private async captureMedia(video: boolean): Promise<void> {
@@ -183,13 +196,14 @@ export class Call extends Emitter<CallEvents> {
     if (!('callId' in message) || message.callId !== this.id) return;
     switch (message.type) {
       case 'accept':
-        if (this.transition({ type: 'accepted' })) this.startMedia();
+        if (this.transition({ type: 'accepted' })) void this.mediaReady.then(() => this.ended || this.startMedia());
         break;
       case 'decline':
         this.end(message.reason === 'busy' ? 'busy' : 'declined');
         break;
       case 'cancel':
-        if (this.phase === 'ringing') this.end('cancelled');
+        // Also after we answered but before media flowed: the caller gave up first.
+        if (this.phase !== 'connected') this.end('cancelled');
         break;
       case 'bye':
         this.end(message.reason === 'page-closed' ? 'connection-lost' : 'remote-hangup');
@@ -449,6 +463,7 @@ export class Call extends Emitter<CallEvents> {
     const next = nextCallState(this.state, event);
     if (!next) return false;
     this.state = next;
+    if (next.phase !== 'calling' && next.phase !== 'ringing') this.clearTimer('ring');
     this.emit('change', undefined);
     return true;
   }
@@ -463,8 +478,6 @@ export class Call extends Emitter<CallEvents> {
     this.timers.add(timer);
     if (name) this.named.set(name, timer);
   }
-
-  private named = new Map<string, ReturnType<typeof setTimeout>>();
 
   private clearTimer(name: string): void {
     const timer = this.named.get(name);

@@ -79,7 +79,8 @@ export async function fetchIceServers(server: URL, timeoutMs = 4000): Promise<RT
   }
 }
 
-const PEER_ID_PATTERN = /^[A-Za-z0-9]([A-Za-z0-9_-]*[A-Za-z0-9])?$/;
+// PeerJS's own rule minus spaces: alphanumeric runs joined by single - or _.
+const PEER_ID_PATTERN = /^[A-Za-z0-9]+(?:[_-][A-Za-z0-9]+)*$/;
 
 export function validatePeerId(id: string): string {
   if (id.length > 64 || !PEER_ID_PATTERN.test(id)) {

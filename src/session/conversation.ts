@@ -22,6 +22,8 @@ export interface ConversationHost {
 
 /** How long an unused conversation keeps its channel, so a quick call-back or late message still lands. */
 export const IDLE_LINGER_MS = 3_000;
+/** A new channel nobody has used yet (a peer that connected and has not rung or chatted) gets longer. */
+export const FIRST_USE_WAIT_MS = 30_000;
 
 const CONNECT_TIMEOUT_MS = 15_000;
 
@@ -44,7 +46,7 @@ export class Conversation extends Emitter<ConversationEvents> {
     private readonly host: ConversationHost,
   ) {
     super();
-    this.scheduleIdle();
+    this.scheduleIdle(FIRST_USE_WAIT_MS);
   }
 
   /** Marks the conversation in use (a call, a chat view); the returned function lets go. */
@@ -56,16 +58,16 @@ export class Conversation extends Emitter<ConversationEvents> {
     return () => {
       if (released) return;
       released = true;
-      if (--this.users === 0) this.scheduleIdle();
+      if (--this.users === 0) this.scheduleIdle(IDLE_LINGER_MS);
     };
   }
 
-  private scheduleIdle(): void {
+  private scheduleIdle(delay: number): void {
     clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => {
       this.idleTimer = undefined;
       if (this.users === 0) this.host.conversationIdle(this);
-    }, IDLE_LINGER_MS);
+    }, delay);
   }
 
   get isOpen(): boolean {

@@ -165,7 +165,7 @@ function build(record: Record<string, unknown>, type: string): ControlMessage | 
       if (record.page !== undefined) {
         if (!isPlainRecord(record.page)) fail('page must be an object');
         message.page = {
-          url: str(record.page, 'url', LIMITS.maxUrlLength) as string,
+          url: cleanText(str(record.page, 'url', LIMITS.maxUrlLength) as string),
           title: cleanText(str(record.page, 'title', LIMITS.maxTitleLength, true) ?? ''),
         };
       }
@@ -233,7 +233,10 @@ export function decodeJsonFrame(data: unknown): unknown {
       return new MalformedFrame('frame is not UTF-8');
     }
   } else return new MalformedFrame('frame is not text');
-  if (text.length > LIMITS.maxMessageBytes) return new MalformedFrame('frame too large');
+  // UTF-16 length is a lower bound on UTF-8 bytes; only count bytes when it could matter.
+  if (text.length > LIMITS.maxMessageBytes || (text.length * 3 > LIMITS.maxMessageBytes && new TextEncoder().encode(text).byteLength > LIMITS.maxMessageBytes)) {
+    return new MalformedFrame('frame too large');
+  }
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -241,7 +244,7 @@ export function decodeJsonFrame(data: unknown): unknown {
   }
 }
 
-/** A fresh id for a call or message: 16 random bytes, URL-safe. */
+/** A fresh id for a call or message: `bytes` random bytes as hex (URL-safe). */
 export function randomId(bytes = 12): string {
   const buffer = new Uint8Array(bytes);
   crypto.getRandomValues(buffer);

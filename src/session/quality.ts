@@ -25,7 +25,8 @@ export function qualityFrom(previous: StatsSample | undefined, current: StatsSam
   const rttMs = current.rtt === undefined ? undefined : Math.round(current.rtt * 1000);
   let lossPercent: number | undefined;
   if (previous) {
-    const received = current.packetsReceived - previous.packetsReceived;
+    // A stream whose stats vanished between samples must not make the deltas negative.
+    const received = Math.max(0, current.packetsReceived - previous.packetsReceived);
     const lost = Math.max(0, current.packetsLost - previous.packetsLost);
     if (received + lost > 0) lossPercent = Math.round((lost / (received + lost)) * 1000) / 10;
   }

@@ -4,7 +4,7 @@ import { defaultPeerId, fetchIceServers, peerServerOptions, peerToken, validateP
 import { Conversation, type ConversationHost } from './conversation.js';
 import { Emitter } from './emitter.js';
 import { RtcError } from './errors.js';
-import { CONTROL_LABEL, type ControlMessage } from './protocol.js';
+import { CONTROL_LABEL, LIMITS, type ControlMessage } from './protocol.js';
 import { createSafePeer } from './safe-peer.js';
 
 export type SessionStatus = 'connecting' | 'online' | 'offline' | 'failed';
@@ -69,7 +69,7 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
     this.server = options.server;
     this.peerId = validatePeerId(options.peerId || defaultPeerId(options.server));
     this.iceServers = options.iceServers;
-    this.name = options.name ?? '';
+    this.name = (options.name ?? '').slice(0, LIMITS.maxNameLength);
     if (typeof location !== 'undefined') this.page = { url: location.href.slice(0, 2048), title: document.title.slice(0, 300) };
   }
 

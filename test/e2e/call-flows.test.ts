@@ -96,6 +96,24 @@ describe('call control over the rtc-control channel', () => {
     await Promise.all([alice!.page.close(), bob!.page.close()]);
   });
 
+  it('screen share replaces the camera for the remote side and stopping it brings the camera back', async () => {
+    const [alice, bob] = await openCallTabs(context, server.url, 2);
+    await connect(alice!, bob!);
+    const cameraTrackId = await alice!.page.evaluate(() => document.querySelector('rtc-call')!.localStream!.getVideoTracks()[0]!.id);
+    await clickPart(alice!.page, 'screen-button');
+    await expect.poll(() => bob!.page.evaluate(() => document.querySelector('rtc-call')!.remoteMedia?.screen)).toBe(true);
+    const shared = await alice!.page.evaluate(() => document.querySelector('rtc-call')!.localStream!.getVideoTracks()[0]!);
+    expect(shared).toBeTruthy();
+    expect(await alice!.page.evaluate(() => document.querySelector('rtc-call')!.localStream!.getVideoTracks()[0]!.id)).not.toBe(cameraTrackId);
+    expect(await waitForFrame(bob!.page, 'remote-video')).toBeGreaterThan(0);
+    await clickPart(alice!.page, 'screen-button');
+    await expect.poll(() => bob!.page.evaluate(() => document.querySelector('rtc-call')!.remoteMedia?.screen)).toBe(false);
+    expect(await alice!.page.evaluate(() => document.querySelector('rtc-call')!.localStream!.getVideoTracks()[0]!.id)).toBe(cameraTrackId);
+    await clickPart(alice!.page, 'hangup-button');
+    await expect.poll(() => openResources(alice!.page), { timeout: 10_000 }).toEqual({ liveTracks: 0, openPeerConnections: 0 });
+    await Promise.all([alice!.page.close(), bob!.page.close()]);
+  });
+
   it('the other tab closing ends the call within 5 s as connection-lost', async () => {
     const [alice, bob] = await openCallTabs(context, server.url, 2);
     await connect(alice!, bob!);

@@ -392,15 +392,25 @@ describe('options and lifecycle', () => {
     expect(() => createServer({ allowOrigin: ['not a url'], log: false })).toThrow(/allowOrigin\[0\]/);
   });
 
-  it('logs one line per start naming the pages, the broker and the script', async () => {
-    const lines: string[] = [];
-    const { info } = await start({ log: (line) => lines.push(line) });
-    expect(lines).toHaveLength(1);
-    const origin = `http://localhost:${info.port}`;
-    expect(lines[0]).toContain(`${origin}/call.html`);
-    expect(lines[0]).toContain(`${origin}/agent.html`);
-    expect(lines[0]).toContain(`ws://localhost:${info.port}/peerjs`);
-    expect(lines[0]).toContain(`${origin}/cdn/rtc-elements.js`);
+  it('logs one line per start naming the pages that exist, the broker and the script', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'rtc-elements-log-'));
+    try {
+      writeFileSync(path.join(dir, 'call.html'), '<!doctype html>');
+      const lines: string[] = [];
+      const { info } = await start({ log: (line) => lines.push(line), staticRoots: { demo: dir, cdn: dir } });
+      expect(lines).toHaveLength(1);
+      const origin = `http://localhost:${info.port}`;
+      expect(lines[0]).toContain(`${origin}/call.html`);
+      expect(lines[0]).not.toContain('agent.html'); // not in this demo folder: no dead link in the log
+      expect(lines[0]).toContain(`ws://localhost:${info.port}/peerjs`);
+      expect(lines[0]).toContain(`${origin}/cdn/rtc-elements.js`);
+      writeFileSync(path.join(dir, 'agent.html'), '<!doctype html>');
+      const again: string[] = [];
+      await start({ log: (line) => again.push(line), staticRoots: { demo: dir, cdn: dir } });
+      expect(again[0]).toContain('/agent.html');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('close() resolves while clients are connected, and terminates them', async () => {
