@@ -14,7 +14,10 @@ try {
     process.exit(1);
   }
   const manifest = JSON.parse(fresh);
-  const tags = manifest.modules.flatMap((m) => (m.declarations ?? []).filter((d) => d.customElement).map((d) => d.tagName));
+  // Every element module (src/elements/rtc-*/) must declare its tag; shared base classes have none.
+  const tags = manifest.modules
+    .filter((m) => /^src\/elements\/rtc-[^/]+\//.test(m.path))
+    .flatMap((m) => (m.declarations ?? []).filter((d) => d.customElement).map((d) => d.tagName));
   if (tags.some((t) => !t)) {
     console.error('custom-elements.json has an element without a tag name (add @tagname to its JSDoc).');
     process.exit(1);

@@ -11,6 +11,10 @@ export interface RtcEventDetails {
   'rtc-ended': { reason: CallEndReason; durationMs: number };
   'rtc-state': { state: CallElementState };
   'rtc-error': { code: RtcErrorCode; message: string };
+  'rtc-message': { id: string; from: string; text: string; time: number };
+  'rtc-file': { id: string; from: string; name: string; size: number; type: string; file: File };
+  'rtc-typing': { from: string; typing: boolean };
+  'rtc-unread': { count: number };
 }
 
 export type RtcEventName = keyof RtcEventDetails;
@@ -34,5 +38,9 @@ declare global {
     'rtc-ended': RtcEvent<'rtc-ended'>;
     'rtc-state': RtcEvent<'rtc-state'>;
     'rtc-error': RtcEvent<'rtc-error'>;
+    'rtc-message': RtcEvent<'rtc-message'>;
+    'rtc-file': RtcEvent<'rtc-file'>;
+    'rtc-typing': RtcEvent<'rtc-typing'>;
+    'rtc-unread': RtcEvent<'rtc-unread'>;
   }
 }

@@ -13,6 +13,7 @@ export interface ConversationEvents {
 
 export interface ConversationHost {
   readonly peer: Peer | null;
+  readonly peerId: string;
   readonly name: string;
   readonly page?: { url: string; title: string };
   countDropped(reason: string): void;
@@ -37,6 +38,7 @@ export class Conversation extends Emitter<ConversationEvents> {
   remotePage?: { url: string; title: string };
   private connections: DataConnection[] = [];
   private opened = new WeakSet<DataConnection>();
+  private outgoing = new WeakSet<DataConnection>();
   private pending: { promise: Promise<void>; reject(error: RtcError): void } | null = null;
   private users = 0;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
@@ -103,8 +105,10 @@ export class Conversation extends Emitter<ConversationEvents> {
       });
     this.pending = { promise, reject };
     const connection = peer.connect(this.remoteId, { label: CONTROL_LABEL, serialization: 'json', reliable: true });
-    if (connection) this.attach(connection);
-    else reject(new RtcError('broker-unreachable', 'Not connected to the server.'));
+    if (connection) {
+      this.outgoing.add(connection);
+      this.attach(connection);
+    } else reject(new RtcError('broker-unreachable', 'Not connected to the server.'));
     return promise;
   }
 
@@ -164,16 +168,18 @@ export class Conversation extends Emitter<ConversationEvents> {
     this.emit('message', message);
   }
 
-  /** Sends on the newest open channel; false when none is open (callers decide whether to queue). */
+  /**
+   * Sends on one open channel; false when none is open (callers decide whether to queue).
+   * When both sides dialled at once there are two channels; both sides prefer the one dialled
+   * by the smaller id, so a burst is not split across channels and reordered.
+   */
   send(message: ControlMessage): boolean {
-    for (let i = this.connections.length - 1; i >= 0; i--) {
-      const connection = this.connections[i]!;
-      if (connection.open) {
-        void connection.send(message);
-        return true;
-      }
-    }
-    return false;
+    const open = this.connections.filter((c) => c.open);
+    if (open.length === 0) return false;
+    const wantOutgoing = this.host.peerId < this.remoteId;
+    const preferred = open.find((c) => this.outgoing.has(c) === wantOutgoing) ?? open[open.length - 1]!;
+    void preferred.send(message);
+    return true;
   }
 
   close(): void {

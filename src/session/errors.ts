@@ -16,7 +16,11 @@ export type RtcErrorCode =
   | 'bad-message'
   | 'connection-failed'
   | 'no-remote-id'
-  | 'not-supported';
+  | 'not-supported'
+  | 'file-too-large'
+  | 'file-corrupt'
+  | 'file-failed'
+  | 'message-too-long';
 
 export class RtcError extends Error {
   constructor(

@@ -7,6 +7,8 @@
 
 export const PROTOCOL_VERSION = 1;
 export const CONTROL_LABEL = 'rtc-control';
+/** Label of the raw DataConnection that carries one file's bytes (metadata: `{ fileId }`). */
+export const FILE_LABEL = 'rtc-file';
 
 export const LIMITS = Object.freeze({
   /** Largest encoded control message we accept (bytes of JSON). */
@@ -17,6 +19,10 @@ export const LIMITS = Object.freeze({
   maxIdLength: 64,
   maxUrlLength: 2_048,
   maxTitleLength: 300,
+  maxFileNameLength: 255,
+  maxMimeLength: 127,
+  /** Largest file size a peer may announce at all (the element's max-file-size is usually lower). */
+  maxFileSize: 2 ** 40,
 });
 
 export type CallEndReasonWire = 'hangup' | 'busy' | 'declined';
@@ -74,6 +80,32 @@ export interface MediaStateMessage {
   screen: boolean;
 }
 
+/** Sender → receiver: a file is coming on its own raw connection. */
+export interface FileOfferMessage {
+  type: 'file-offer';
+  id: string;
+  name: string;
+  size: number;
+  mime: string;
+}
+/** Sender → receiver: every byte was sent; the SHA-256 (hex) of the whole file. */
+export interface FileEndMessage {
+  type: 'file-end';
+  id: string;
+  sha256: string;
+}
+/** Receiver → sender: the file arrived whole and its hash matched. */
+export interface FileOkMessage {
+  type: 'file-ok';
+  id: string;
+}
+/** Either side: stop this transfer. */
+export interface FileCancelMessage {
+  type: 'file-cancel';
+  id: string;
+  reason: 'cancelled' | 'too-large' | 'corrupt' | 'failed';
+}
+
 export type ControlMessage =
   | HelloMessage
   | ChatMessage
@@ -84,7 +116,11 @@ export type ControlMessage =
   | DeclineMessage
   | CancelMessage
   | ByeMessage
-  | MediaStateMessage;
+  | MediaStateMessage
+  | FileOfferMessage
+  | FileEndMessage
+  | FileOkMessage
+  | FileCancelMessage;
 
 export type ControlType = ControlMessage['type'];
 
@@ -196,6 +232,29 @@ function build(record: Record<string, unknown>, type: string): ControlMessage | 
         camera: bool(record, 'camera'),
         screen: bool(record, 'screen', false),
       };
+    case 'file-offer': {
+      const size = num(record, 'size');
+      if (!Number.isInteger(size) || size < 0 || size > LIMITS.maxFileSize) fail('size must be a whole number of bytes');
+      return {
+        type,
+        id: id(record, 'id'),
+        name: cleanText(str(record, 'name', LIMITS.maxFileNameLength) as string),
+        size,
+        mime: str(record, 'mime', LIMITS.maxMimeLength, true) ?? '',
+      };
+    }
+    case 'file-end': {
+      const sha256 = str(record, 'sha256', 64) as string;
+      if (!/^[0-9a-f]{64}$/.test(sha256)) fail('sha256 must be 64 lowercase hex digits');
+      return { type, id: id(record, 'id'), sha256 };
+    }
+    case 'file-ok':
+      return { type, id: id(record, 'id') };
+    case 'file-cancel': {
+      const reasons = ['cancelled', 'too-large', 'corrupt', 'failed'] as const;
+      const reason = reasons.find((r) => r === record.reason) ?? 'cancelled';
+      return { type, id: id(record, 'id'), reason };
+    }
     default:
       return null;
   }

@@ -18,7 +18,10 @@ function keyOf(server: URL, peerId: string): string {
  * for silence detection. `pagehide` also covers bfcache navigations.
  */
 function onPageHide(): void {
-  for (const { session } of sessions.values()) session.activeCall?.hangup({ pageClosed: true });
+  for (const { session } of sessions.values()) {
+    session.activeCall?.hangup({ pageClosed: true });
+    for (const chat of session.chats.values()) chat.saveNow();
+  }
 }
 
 let pageHideListening = false;

@@ -1,10 +1,11 @@
 import type { DataConnection, MediaConnection, Peer, PeerError } from 'peerjs';
 import { Call, type CallHost, type DevicePreferences } from './call.js';
+import { Chat, type ChatHost, type ChatPersistence } from './chat.js';
 import { defaultPeerId, fetchIceServers, peerServerOptions, peerToken, validatePeerId } from './config.js';
 import { Conversation, type ConversationHost } from './conversation.js';
 import { Emitter } from './emitter.js';
 import { RtcError } from './errors.js';
-import { CONTROL_LABEL, LIMITS, type ControlMessage } from './protocol.js';
+import { CONTROL_LABEL, FILE_LABEL, LIMITS, type ControlMessage } from './protocol.js';
 import { createSafePeer } from './safe-peer.js';
 
 export type SessionStatus = 'connecting' | 'online' | 'offline' | 'failed';
@@ -16,6 +17,8 @@ export interface SessionEvents {
   /** A control message from a conversation, for chat and the support widgets. */
   message: { conversation: Conversation; message: ControlMessage };
   conversation: Conversation;
+  /** A remote peer opened a raw `rtc-file` connection (one file's bytes). */
+  'file-connection': DataConnection;
   error: RtcError;
 }
 
@@ -44,7 +47,7 @@ function unavailablePeerId(error: PeerError<string>): string | undefined {
  * It keeps the broker connection alive, holds a Conversation per remote peer and the one active
  * call, and survives broker drops without touching calls already in progress.
  */
-export class RtcSession extends Emitter<SessionEvents> implements CallHost, ConversationHost {
+export class RtcSession extends Emitter<SessionEvents> implements CallHost, ConversationHost, ChatHost {
   readonly server: URL;
   readonly peerId: string;
   status: SessionStatus = 'connecting';
@@ -57,6 +60,10 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
   dropped = 0;
   lastError: RtcError | null = null;
   readonly conversations = new Map<string, Conversation>();
+  readonly chats = new Map<string, Chat>();
+  /** Where new chats keep their transcript; elements may ask for another. */
+  chatPersistence: ChatPersistence = 'session';
+  private lastBadMessageReport = 0;
 
   private iceServers: RTCIceServer[] | undefined;
   private attempt = 0;
@@ -174,7 +181,30 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
 
   countDropped(reason: string): void {
     this.dropped++;
-    void reason;
+    // A flood of junk must not become a flood of events: one report per 5 s, with the running count.
+    const now = Date.now();
+    if (now - this.lastBadMessageReport < 5_000) return;
+    this.lastBadMessageReport = now;
+    this.report(new RtcError('bad-message', `Dropped an invalid message from a peer (${reason}); ${this.dropped} dropped so far.`));
+  }
+
+  get online(): boolean {
+    return this.status === 'online';
+  }
+
+  onOnline(listener: () => void): () => void {
+    return this.on('status', (status) => status === 'online' && listener());
+  }
+
+  /** The chat with `remoteId`, created (from its saved transcript) on first use. */
+  chat(remoteId: string): Chat {
+    let chat = this.chats.get(remoteId);
+    if (!chat) {
+      const key = `rtc-elements:chat:${this.server.href}|${this.peerId}|${remoteId}`;
+      chat = new Chat(this, remoteId, key, this.chatPersistence);
+      this.chats.set(remoteId, chat);
+    }
+    return chat;
   }
 
   conversation(remoteId: string): Conversation {
@@ -192,10 +222,18 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
   conversationIdle(conversation: Conversation): void {
     if (this.conversations.get(conversation.remoteId) !== conversation) return;
     this.conversations.delete(conversation.remoteId);
+    // Nobody shows this chat and nothing waits to go out; its transcript is saved, so let it go too.
+    this.chats.get(conversation.remoteId)?.dispose();
+    this.chats.delete(conversation.remoteId);
     conversation.close();
   }
 
   private onConnection(connection: DataConnection): void {
+    if (connection.label === FILE_LABEL && connection.serialization === 'raw') {
+      this.emit('file-connection', connection);
+      this.chat(connection.peer).files.adopt(connection);
+      return;
+    }
     if (connection.label !== CONTROL_LABEL || connection.serialization !== 'json') {
       // Not ours to handle yet (file transfer registers its own label); never leave it half-open.
       connection.close();
@@ -205,7 +243,10 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
   }
 
   private onMessage(conversation: Conversation, message: ControlMessage): void {
-    if (message.type === 'ring') {
+    if (message.type === 'chat' || message.type === 'ack' || message.type === 'typing' || message.type.startsWith('file-')) {
+      const chat = this.chat(conversation.remoteId);
+      if (!chat.receive(message)) chat.files.receive(message);
+    } else if (message.type === 'ring') {
       const busy = this.activeCall && !this.activeCall.ended;
       if (busy) {
         if (this.activeCall!.id !== message.callId) Call.refuseBusy(conversation, message);
@@ -249,6 +290,8 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
     this.destroyed = true;
     clearTimeout(this.retryTimer);
     this.activeCall?.hangup();
+    for (const chat of this.chats.values()) chat.dispose();
+    this.chats.clear();
     for (const conversation of this.conversations.values()) conversation.close();
     this.conversations.clear();
     const peer = this.peer;

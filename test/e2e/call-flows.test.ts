@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
   clearEvents,
   clickPart,
@@ -10,42 +9,28 @@ import {
   ownId,
   pageErrors,
   ring,
-  startServer,
   waitForFrame,
   waitForRtcEvent,
+  useEnvironment,
 } from './harness.js';
 
-let server: Awaited<ReturnType<typeof startServer>>;
-let browser: Browser;
-let context: BrowserContext;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchChrome();
-  context = await browser.newContext();
-});
-
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await server?.server.close();
-});
+const env = useEnvironment();
 
 describe('call control over the rtc-control channel', () => {
   it('decline: both sides end as declined and the callee never started its camera', async () => {
-    const [alice, bob] = await openCallTabs(context, server.url, 2);
+    const [alice, bob] = await openCallTabs(env.context, env.server.url, 2);
     await ring(alice!, bob!);
     expect(await bob!.page.locator('rtc-call').getAttribute('state')).toBe('ringing');
     await clickPart(bob!.page, 'decline-button');
     expect(await waitForRtcEvent(alice!.page, 'rtc-ended')).toMatchObject({ reason: 'declined' });
     expect(await waitForRtcEvent(bob!.page, 'rtc-ended')).toMatchObject({ reason: 'declined' });
     expect(await bob!.page.evaluate(() => (window as unknown as { __tracks: unknown[] }).__tracks.length)).toBe(0);
-    await expect.poll(() => openResources(alice!.page), { timeout: 10_000 }).toEqual({ liveTracks: 0, openPeerConnections: 0 });
+    await expect.poll(() => openResources(alice!.page, { mediaOnly: true }), { timeout: 10_000 }).toEqual({ liveTracks: 0, openPeerConnections: 0 });
     await Promise.all([alice!.page.close(), bob!.page.close()]);
   });
 
   it('cancel while ringing: the callee stops ringing with cancelled', async () => {
-    const [alice, bob] = await openCallTabs(context, server.url, 2);
+    const [alice, bob] = await openCallTabs(env.context, env.server.url, 2);
     await ring(alice!, bob!);
     await clickPart(alice!.page, 'cancel-button');
     expect(await waitForRtcEvent(bob!.page, 'rtc-ended')).toMatchObject({ reason: 'cancelled' });
@@ -55,18 +40,18 @@ describe('call control over the rtc-control channel', () => {
   });
 
   it('an id nobody holds ends as unavailable with a peer-unavailable error', async () => {
-    const [alice] = await openCallTabs(context, server.url, 1);
+    const [alice] = await openCallTabs(env.context, env.server.url, 1);
     await alice!.page.locator('rtc-call [part~="remote-id-input"]').fill('nobody-is-here');
     await clickPart(alice!.page, 'call-button');
     expect(await waitForRtcEvent(alice!.page, 'rtc-error', { code: 'peer-unavailable' })).toBeTruthy();
     expect(await waitForRtcEvent(alice!.page, 'rtc-ended')).toMatchObject({ reason: 'unavailable' });
-    await expect.poll(() => openResources(alice!.page), { timeout: 10_000 }).toEqual({ liveTracks: 0, openPeerConnections: 0 });
+    await expect.poll(() => openResources(alice!.page, { mediaOnly: true }), { timeout: 10_000 }).toEqual({ liveTracks: 0, openPeerConnections: 0 });
     await expect.poll(() => alice!.page.locator('rtc-call [part~="status"]').textContent()).toContain('not online');
     await alice!.page.close();
   });
 
   it('a second caller hears busy and the first call goes on', async () => {
-    const [alice, bob, carol] = await openCallTabs(context, server.url, 3);
+    const [alice, bob, carol] = await openCallTabs(env.context, env.server.url, 3);
     await connect(alice!, bob!);
     await carol!.page.locator('rtc-call [part~="remote-id-input"]').fill(bob!.id);
     await clickPart(carol!.page, 'call-button');
@@ -76,7 +61,7 @@ describe('call control over the rtc-control channel', () => {
   });
 
   it('mute and camera-off reach the other side as icons on the remote tile', async () => {
-    const [alice, bob] = await openCallTabs(context, server.url, 2);
+    const [alice, bob] = await openCallTabs(env.context, env.server.url, 2);
     await connect(alice!, bob!);
     await clickPart(bob!.page, 'mic-button');
     await expect.poll(() => alice!.page.evaluate(() => document.querySelector('rtc-call')!.remoteMedia?.mic)).toBe(false);
@@ -91,13 +76,13 @@ describe('call control over the rtc-control channel', () => {
     expect(await waitForFrame(alice!.page, 'remote-video')).toBeGreaterThan(0);
     await clickPart(alice!.page, 'hangup-button');
     for (const tab of [alice!, bob!]) {
-      await expect.poll(() => openResources(tab.page), { timeout: 10_000 }).toEqual({ liveTracks: 0, openPeerConnections: 0 });
+      await expect.poll(() => openResources(tab.page, { mediaOnly: true }), { timeout: 10_000 }).toEqual({ liveTracks: 0, openPeerConnections: 0 });
     }
     await Promise.all([alice!.page.close(), bob!.page.close()]);
   });
 
   it('screen share replaces the camera for the remote side and stopping it brings the camera back', async () => {
-    const [alice, bob] = await openCallTabs(context, server.url, 2);
+    const [alice, bob] = await openCallTabs(env.context, env.server.url, 2);
     await connect(alice!, bob!);
     const cameraTrackId = await alice!.page.evaluate(() => document.querySelector('rtc-call')!.localStream!.getVideoTracks()[0]!.id);
     await clickPart(alice!.page, 'screen-button');
@@ -110,38 +95,38 @@ describe('call control over the rtc-control channel', () => {
     await expect.poll(() => bob!.page.evaluate(() => document.querySelector('rtc-call')!.remoteMedia?.screen)).toBe(false);
     expect(await alice!.page.evaluate(() => document.querySelector('rtc-call')!.localStream!.getVideoTracks()[0]!.id)).toBe(cameraTrackId);
     await clickPart(alice!.page, 'hangup-button');
-    await expect.poll(() => openResources(alice!.page), { timeout: 10_000 }).toEqual({ liveTracks: 0, openPeerConnections: 0 });
+    await expect.poll(() => openResources(alice!.page, { mediaOnly: true }), { timeout: 10_000 }).toEqual({ liveTracks: 0, openPeerConnections: 0 });
     await Promise.all([alice!.page.close(), bob!.page.close()]);
   });
 
   it('the other tab closing ends the call within 5 s as connection-lost', async () => {
-    const [alice, bob] = await openCallTabs(context, server.url, 2);
+    const [alice, bob] = await openCallTabs(env.context, env.server.url, 2);
     await connect(alice!, bob!);
     await clearEvents(alice!.page);
     const closedAt = Date.now();
     await bob!.page.close();
     expect(await waitForRtcEvent(alice!.page, 'rtc-ended', {}, 6_000)).toMatchObject({ reason: 'connection-lost' });
     expect(Date.now() - closedAt).toBeLessThan(5_000);
-    await expect.poll(() => openResources(alice!.page), { timeout: 10_000 }).toEqual({ liveTracks: 0, openPeerConnections: 0 });
+    await expect.poll(() => openResources(alice!.page, { mediaOnly: true }), { timeout: 10_000 }).toEqual({ liveTracks: 0, openPeerConnections: 0 });
     await alice!.page.close();
   });
 
   it('the other tab crashing (no goodbye) ends the call within 5 s as connection-lost', async () => {
-    const [alice, bob] = await openCallTabs(context, server.url, 2);
+    const [alice, bob] = await openCallTabs(env.context, env.server.url, 2);
     await connect(alice!, bob!);
     await clearEvents(alice!.page);
-    const cdp = await context.newCDPSession(bob!.page);
+    const cdp = await env.context.newCDPSession(bob!.page);
     const crashedAt = Date.now();
     void cdp.send('Page.crash').catch(() => undefined); // never answers: the renderer is gone
     expect(await waitForRtcEvent(alice!.page, 'rtc-ended', {}, 6_000)).toMatchObject({ reason: 'connection-lost' });
     expect(Date.now() - crashedAt).toBeLessThan(5_000);
-    await expect.poll(() => openResources(alice!.page), { timeout: 10_000 }).toEqual({ liveTracks: 0, openPeerConnections: 0 });
+    await expect.poll(() => openResources(alice!.page, { mediaOnly: true }), { timeout: 10_000 }).toEqual({ liveTracks: 0, openPeerConnections: 0 });
     await alice!.page.close();
     await bob!.page.close({ runBeforeUnload: false }).catch(() => undefined);
   });
 
   it('a reload keeps the same id (no id-taken) and can be called again', async () => {
-    const [alice, bob] = await openCallTabs(context, server.url, 2);
+    const [alice, bob] = await openCallTabs(env.context, env.server.url, 2);
     await bob!.page.reload();
     await waitForRtcEvent(bob!.page, 'rtc-ready');
     expect(await ownId(bob!.page)).toBe(bob!.id);
@@ -158,8 +143,8 @@ describe('camera denied', () => {
     try {
       const allowAll = await strict.newContext({ permissions: ['microphone', 'camera'] });
       const micOnly = await strict.newContext({ permissions: ['microphone'] });
-      const [alice] = await openCallTabs(allowAll, server.url, 1);
-      const [bob] = await openCallTabs(micOnly, server.url, 1);
+      const [alice] = await openCallTabs(allowAll, env.server.url, 1);
+      const [bob] = await openCallTabs(micOnly, env.server.url, 1);
       await ring(alice!, bob!);
       await clickPart(bob!.page, 'answer-button');
       expect(await waitForRtcEvent(bob!.page, 'rtc-error', { code: 'permission-denied' })).toBeTruthy();

@@ -1,28 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { clickPart, launchChrome, newPage, openResources, ownId, pageErrors, startServer, waitForFrame, waitForRtcEvent } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { clickPart, newPage, openResources, ownId, pageErrors, waitForFrame, waitForRtcEvent, useEnvironment } from './harness.js';
 
-let server: Awaited<ReturnType<typeof startServer>>;
-let browser: Browser;
-let context: BrowserContext;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchChrome();
-  context = await browser.newContext();
-});
-
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await server?.server.close();
-});
+const env = useEnvironment();
 
 describe('two tabs on the demo call page', () => {
   it('type the id, call, answer: frames both ways, hang-up ends both, nothing left open', async () => {
-    const alice = await newPage(context);
-    const bob = await newPage(context);
-    await Promise.all([alice.goto(`${server.url}call.html`), bob.goto(`${server.url}call.html`)]);
+    const alice = await newPage(env.context);
+    const bob = await newPage(env.context);
+    await Promise.all([alice.goto(`${env.server.url}call.html`), bob.goto(`${env.server.url}call.html`)]);
     await Promise.all([waitForRtcEvent(alice, 'rtc-ready'), waitForRtcEvent(bob, 'rtc-ready')]);
     const bobId = await ownId(bob);
     await expect.poll(() => alice.locator('rtc-call [part~="own-id"]').textContent()).toContain(await ownId(alice));
@@ -45,7 +30,7 @@ describe('two tabs on the demo call page', () => {
     expect(ended.durationMs).toBeGreaterThan(0);
 
     for (const page of [alice, bob]) {
-      await expect.poll(() => openResources(page), { timeout: 10_000 }).toEqual({ liveTracks: 0, openPeerConnections: 0 });
+      await expect.poll(() => openResources(page, { mediaOnly: true }), { timeout: 10_000 }).toEqual({ liveTracks: 0, openPeerConnections: 0 });
       expect(await page.locator('rtc-call').getAttribute('state')).toBe('idle');
       expect(pageErrors(page)).toEqual([]);
     }

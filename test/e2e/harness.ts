@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { chromeArgs, findChrome } from '../../scripts/chrome.js';
 import { createServer, type ServerOptions } from '../../server/index.js';
@@ -27,7 +28,7 @@ const INSTRUMENT = () => {
   w.__events = events;
   w.__pcs = pcs;
   w.__tracks = tracks;
-  for (const type of ['rtc-ready', 'rtc-incoming', 'rtc-connected', 'rtc-ended', 'rtc-state', 'rtc-error']) {
+  for (const type of ['rtc-ready', 'rtc-incoming', 'rtc-connected', 'rtc-ended', 'rtc-state', 'rtc-error', 'rtc-message', 'rtc-file', 'rtc-typing', 'rtc-unread']) {
     window.addEventListener(
       type,
       (event) => events.push({ type, detail: (event as CustomEvent).detail, target: (event.target as Element)?.id ?? '' }),
@@ -65,8 +66,9 @@ export async function newPage(context: BrowserContext): Promise<Page> {
   return page;
 }
 
-export function pageErrors(page: Page): Error[] {
-  return (page as Page & { errors?: Error[] }).errors ?? [];
+/** Uncaught errors in the page, as readable strings (name, message and the top of the stack). */
+export function pageErrors(page: Page): string[] {
+  return ((page as Page & { errors?: Error[] }).errors ?? []).map((e) => `${e.name}: ${e.message}\n${(e.stack ?? '').split('\n').slice(0, 6).join('\n')}`);
 }
 
 /** Waits until the page has seen an rtc-* event matching type (and optional detail fields). */
@@ -108,15 +110,19 @@ export function clickPart(page: Page, part: string, selector = 'rtc-call') {
   return page.locator(`${selector} [part~="${part}"]`).click();
 }
 
-/** Live media tracks and open RTCPeerConnections the page still holds. */
-export function openResources(page: Page) {
-  return page.evaluate(() => {
+/**
+ * Live media tracks and open RTCPeerConnections the page still holds. Media connections (with
+ * transceivers) are counted apart: a chat on the same page may rightly keep its data channel.
+ */
+export function openResources(page: Page, { mediaOnly = false } = {}) {
+  return page.evaluate((mediaOnly) => {
     const w = window as unknown as { __pcs: RTCPeerConnection[]; __tracks: MediaStreamTrack[] };
+    const open = w.__pcs.filter((pc) => pc.connectionState !== 'closed' && pc.signalingState !== 'closed');
     return {
       liveTracks: w.__tracks.filter((t) => t.readyState === 'live').length,
-      openPeerConnections: w.__pcs.filter((pc) => pc.connectionState !== 'closed' && pc.signalingState !== 'closed').length,
+      openPeerConnections: (mediaOnly ? open.filter((pc) => pc.getTransceivers().length > 0) : open).length,
     };
-  });
+  }, mediaOnly);
 }
 
 export interface Tab {
@@ -149,4 +155,45 @@ export async function connect(from: Tab, to: Tab) {
 /** Clears recorded events so the next wait sees only what happens from now on. */
 export function clearEvents(page: Page) {
   return page.evaluate(() => ((window as unknown as { __events: unknown[] }).__events.length = 0));
+}
+
+/** Opens the demo home page (it loads the script tag) and mounts one element with these attributes. */
+export async function mountElement(context: BrowserContext, baseUrl: string, tag: string, attributes: Record<string, string>): Promise<Page> {
+  const page = await newPage(context);
+  await page.goto(baseUrl);
+  await page.evaluate(
+    ({ tag, attributes }) => {
+      const element = document.createElement(tag);
+      element.id = 'el';
+      for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+      element.style.height = '420px';
+      document.body.prepend(element);
+    },
+    { tag, attributes },
+  );
+  await waitForRtcEvent(page, 'rtc-ready');
+  return page;
+}
+
+export function uniqueId(prefix: string): string {
+  return `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+/**
+ * One server, one Chromium and one context per test file, started before and closed after
+ * the file's tests (call inside a test file at top level).
+ */
+export function useEnvironment() {
+  const env = {} as { server: Awaited<ReturnType<typeof startServer>>; browser: Browser; context: BrowserContext };
+  beforeAll(async () => {
+    env.server = await startServer();
+    env.browser = await launchChrome();
+    env.context = await env.browser.newContext();
+  });
+  afterAll(async () => {
+    await env.context?.close();
+    await env.browser?.close();
+    await env.server?.server.close();
+  });
+  return env;
 }

@@ -206,7 +206,7 @@ describe('parseControlMessage: rebuilds from known fields only', () => {
 });
 
 describe('parseControlMessage: unknown types are ignored', () => {
-  it.each(['file-offer', 'HELLO', 'Chat', 'x', 'toString', 'hasOwnProperty', 't'.repeat(32)])('type %j', (type) => {
+  it.each(['file-chunk', 'HELLO', 'Chat', 'x', 'toString', 'hasOwnProperty', 't'.repeat(32)])('type %j', (type) => {
     expect(parseControlMessage({ type, anything: 1 })).toStrictEqual({ kind: 'ignored', type });
   });
 });
@@ -537,5 +537,31 @@ describe('randomId', () => {
     for (let i = 0; i < 1000; i++) seen.add(randomId(1));
     // 1000 draws over 256 values: all but a handful appear with overwhelming probability.
     expect(seen.size).toBeGreaterThan(200);
+  });
+});
+
+describe('file messages', () => {
+  const sha = 'a'.repeat(64);
+  it.each([
+    [{ type: 'file-offer', id: 'f1', name: 'a.png', size: 10, mime: 'image/png' }, { type: 'file-offer', id: 'f1', name: 'a.png', size: 10, mime: 'image/png' }],
+    [{ type: 'file-offer', id: 'f1', name: 'a', size: 0 }, { type: 'file-offer', id: 'f1', name: 'a', size: 0, mime: '' }],
+    [{ type: 'file-end', id: 'f1', sha256: sha }, { type: 'file-end', id: 'f1', sha256: sha }],
+    [{ type: 'file-ok', id: 'f1' }, { type: 'file-ok', id: 'f1' }],
+    [{ type: 'file-cancel', id: 'f1', reason: 'corrupt' }, { type: 'file-cancel', id: 'f1', reason: 'corrupt' }],
+    [{ type: 'file-cancel', id: 'f1', reason: 'whatever' }, { type: 'file-cancel', id: 'f1', reason: 'cancelled' }],
+  ])('accepts %j', (raw, expected) => {
+    expect(parseControlMessage(raw)).toEqual({ kind: 'ok', message: expected });
+  });
+
+  it.each([
+    { type: 'file-offer', id: 'f1', name: 'a', size: -1 },
+    { type: 'file-offer', id: 'f1', name: 'a', size: 1.5 },
+    { type: 'file-offer', id: 'f1', name: 'a', size: 2 ** 41 },
+    { type: 'file-offer', id: 'f1', name: 'x'.repeat(300), size: 1 },
+    { type: 'file-offer', id: '../x', name: 'a', size: 1 },
+    { type: 'file-end', id: 'f1', sha256: 'A'.repeat(64) },
+    { type: 'file-end', id: 'f1', sha256: 'abc' },
+  ])('rejects %j', (raw) => {
+    expect(parseControlMessage(raw).kind).toBe('invalid');
   });
 });

@@ -1,6 +1,5 @@
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { SessionController } from '../../controllers/session-controller.js';
 import { TickController } from '../../controllers/tick-controller.js';
 import { defineElement } from '../../define.js';
 import { dispatchRtc, type CallElementState } from '../../events.js';
@@ -10,6 +9,7 @@ import type { CallEndReason } from '../../session/call-machine.js';
 import { RtcError } from '../../session/errors.js';
 import { listDevices, type DeviceLists } from '../../session/media.js';
 import { icons } from '../icons.js';
+import { RtcSessionElement } from '../session-element.js';
 import { styles } from './rtc-call.styles.js';
 
 const END_TEXT: Record<CallEndReason, keyof ReturnType<typeof stringsFor>> = {
@@ -88,19 +88,11 @@ function clock(ms: number): string {
  * @cssproperty [--rtc-font-family=system-ui] - Font.
  * @cssproperty [--rtc-focus-ring=#93c5fd] - Keyboard focus outline.
  */
-export class RtcCall extends LitElement {
+export class RtcCall extends RtcSessionElement {
   static override styles = styles;
 
-  /** URL of the PeerServer mount, e.g. `https://support.example.com/peerjs`. Default: the origin that served the script, path `/peerjs`. */
-  @property() server: string | null = null;
-  /** This element's own id on the broker. Default: a random id kept for the tab. */
-  @property({ attribute: 'peer-id' }) peerId: string | null = null;
   /** The id to call; when absent the element shows a field to type it. */
   @property({ attribute: 'remote-id' }) remoteId: string | null = null;
-  /** Display name sent to the remote side in `hello`. */
-  @property() name: string | null = null;
-  /** JSON array of RTCIceServer. Default: what the server's `/rtc-config` returns, else none. */
-  @property({ attribute: 'ice-servers' }) iceServers: string | null = null;
   /** Calls and answers without video. */
   @property({ type: Boolean, attribute: 'audio-only' }) audioOnly = false;
   /** Answers incoming calls without asking (off by default: devices never start without consent). */
@@ -120,57 +112,40 @@ export class RtcCall extends LitElement {
   private reportedState: CallElementState | null = null;
   private tick = new TickController(this);
 
-  private controller = new SessionController(
-    this,
-    () => ({ server: this.server, peerId: this.peerId, iceServers: this.iceServers, name: this.name }),
-    {
-      status: (status) => {
-        if (status === 'online' && this.controller.session) dispatchRtc(this, 'rtc-ready', { peerId: this.controller.session.peerId });
-      },
-      error: (error) => this.showError(error),
-      call: (call) => this.onCall(call),
-      callError: (_call, error) => this.showError(error),
-      callEnded: (call, detail) => {
-        this.ended = { reason: detail.reason, name: this.remoteLabel(call) };
-        dispatchRtc(this, 'rtc-ended', detail);
-      },
-    },
-  );
-
   /** Where the call is: `offline | idle | calling | ringing | connecting | connected`. Read-only. */
   get state(): CallElementState {
     return this.computeState();
   }
 
-  /** The own peer id in use (the attribute, or the generated one). */
-  get ownId(): string | null {
-    return this.controller.session?.peerId ?? null;
+  /** The id of the peer in the current call (calling, ringing or connected), else null. */
+  get remotePeer(): string | null {
+    return this.session.call?.remoteId ?? null;
   }
 
   /** The current call's session objects, for hosts that need the raw MediaStreams. */
   get localStream(): MediaStream | null {
-    return this.controller.call?.localStream ?? null;
+    return this.session.call?.localStream ?? null;
   }
 
   get remoteStream(): MediaStream | null {
-    return this.controller.call?.remoteStream ?? null;
+    return this.session.call?.remoteStream ?? null;
   }
 
   /** The remote side's microphone / camera / screen state, as it reports it. */
   get remoteMedia(): { mic: boolean; camera: boolean; screen: boolean } | null {
-    const call = this.controller.call;
+    const call = this.session.call;
     return call ? { ...call.remote } : null;
   }
 
   /** This side's microphone / camera / screen state. */
   get localMedia(): { mic: boolean; camera: boolean; screen: boolean } | null {
-    const call = this.controller.call;
+    const call = this.session.call;
     return call ? { ...call.local } : null;
   }
 
   /** Calls `remoteId` (or the `remote-id` attribute, or the typed id). */
   call(remoteId?: string, options: { audioOnly?: boolean } = {}): void {
-    const session = this.controller.session;
+    const session = this.session.session;
     const target = (remoteId ?? this.remoteId ?? this.typedRemoteId).trim();
     if (!target) {
       this.showError(new RtcError('no-remote-id', this.t.errorNoRemoteId));
@@ -193,44 +168,53 @@ export class RtcCall extends LitElement {
 
   /** Answers the ringing call; the camera and microphone start now. */
   answer(options: { audioOnly?: boolean } = {}): void {
-    const call = this.controller.call;
+    const call = this.session.call;
     if (call?.phase !== 'ringing') return;
     void call.answer({ video: !(options.audioOnly ?? this.audioOnly) });
   }
 
   /** Declines the ringing call. */
   decline(): void {
-    const call = this.controller.call;
+    const call = this.session.call;
     if (call?.phase === 'ringing') call.hangup();
   }
 
   /** Ends the call in any phase (cancels while calling, declines while ringing). */
   hangup(): void {
-    this.controller.call?.hangup();
+    this.session.call?.hangup();
   }
 
   toggleMicrophone(on?: boolean): void {
-    this.controller.call?.toggleMicrophone(on);
+    this.session.call?.toggleMicrophone(on);
   }
 
   toggleCamera(on?: boolean): Promise<void> {
-    return this.controller.call?.toggleCamera(on) ?? Promise.resolve();
+    return this.session.call?.toggleCamera(on) ?? Promise.resolve();
   }
 
   toggleScreenShare(): Promise<void> {
-    return this.controller.call?.toggleScreenShare() ?? Promise.resolve();
+    return this.session.call?.toggleScreenShare() ?? Promise.resolve();
   }
 
   private get t() {
     return stringsFor(this.lang);
   }
 
-  private onCall(call: Call): void {
+  protected override onCallEnded(call: Call, detail: { reason: CallEndReason; durationMs: number }): void {
+    this.ended = { reason: detail.reason, name: this.remoteLabel(call) };
+    dispatchRtc(this, 'rtc-ended', detail);
+  }
+
+  protected override onCall(call: Call): void {
     this.ended = null;
     this.errorText = '';
     if (call.direction !== 'incoming') return;
     dispatchRtc(this, 'rtc-incoming', { from: call.remoteId, name: call.remoteName, video: call.video });
     if (this.autoAnswer) this.answer();
+  }
+
+  protected override onError(error: RtcError): void {
+    this.showError(error);
   }
 
   private showError(error: RtcError): void {
@@ -244,7 +228,7 @@ export class RtcCall extends LitElement {
       'no-remote-id': t.errorNoRemoteId,
     };
     this.errorText = localized[error.code] ?? error.message;
-    dispatchRtc(this, 'rtc-error', { code: error.code, message: error.message });
+    super.onError(error);
   }
 
   private remoteLabel(call: Call): string {
@@ -252,22 +236,20 @@ export class RtcCall extends LitElement {
   }
 
   private computeState(): CallElementState {
-    const call = this.controller.call;
+    const call = this.session.call;
     if (call && !call.ended) return call.phase as CallElementState;
-    return this.controller.session?.status === 'online' ? 'idle' : 'offline';
+    return this.session.session?.status === 'online' ? 'idle' : 'offline';
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('server') || changed.has('peerId') || changed.has('iceServers') || changed.has('name')) {
-      this.controller.configChanged();
-    }
+    super.willUpdate(changed);
     this.currentState = this.computeState();
     this.tick.running = this.currentState === 'connected';
-    if (this.currentState !== 'idle' && this.currentState !== 'offline' && this.devicesOpen && !this.controller.call) this.devicesOpen = false;
+    if (this.currentState !== 'idle' && this.currentState !== 'offline' && this.devicesOpen && !this.session.call) this.devicesOpen = false;
   }
 
   protected override updated(): void {
-    const call = this.controller.call;
+    const call = this.session.call;
     this.bindStream(this.localVideo, call?.localStream ?? null);
     this.bindStream(this.remoteVideo, call?.remoteStream ?? null);
     if (this.remoteVideo && this.speakerId && 'setSinkId' in this.remoteVideo) {
@@ -307,9 +289,9 @@ export class RtcCall extends LitElement {
       this.speakerId = deviceId;
       return;
     }
-    const session = this.controller.session;
+    const session = this.session.session;
     if (!session) return;
-    const call = this.controller.call;
+    const call = this.session.call;
     if (call) void call.useDevice(kind, deviceId);
     else session.devices[kind] = deviceId;
   }
@@ -413,7 +395,7 @@ export class RtcCall extends LitElement {
   private renderDevices() {
     if (!this.devicesOpen || !this.devices) return nothing;
     const t = this.t;
-    const session = this.controller.session;
+    const session = this.session.session;
     const select = (kind: 'audioinput' | 'videoinput' | 'audiooutput', label: string, current: string | undefined) =>
       this.devices![kind].length
         ? html`<label
@@ -444,7 +426,7 @@ export class RtcCall extends LitElement {
   protected override render() {
     const t = this.t;
     const state = this.currentState;
-    const call = this.controller.call;
+    const call = this.session.call;
     const inCall = state === 'connecting' || state === 'connected' || state === 'calling';
     const video = call ? call.video : !this.audioOnly;
     const remote = call?.remote;
@@ -477,8 +459,8 @@ export class RtcCall extends LitElement {
             ${state === 'connected' && call?.connectedAt ? html`<span part="timer" class="timer">${clock(Date.now() - call.connectedAt)}</span>` : nothing}
             ${state === 'connected' && call ? this.renderQuality(call) : nothing}
           </div>
-          ${state === 'idle' && this.controller.session
-            ? html`<div part="own-id" class="own-id">${t.yourId}: <strong>${this.controller.session.peerId}</strong></div>`
+          ${state === 'idle' && this.session.session
+            ? html`<div part="own-id" class="own-id">${t.yourId}: <strong>${this.session.session.peerId}</strong></div>`
             : nothing}
           ${this.errorText
             ? html`<div part="error" class="error" role="alert">

@@ -1,0 +1,496 @@
+import { html, nothing, type PropertyValues } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { ChatController } from '../../controllers/chat-controller.js';
+import { defineElement } from '../../define.js';
+import { dispatchRtc } from '../../events.js';
+import { format, stringsFor } from '../../i18n/localize.js';
+import type { ChatEntry } from '../../session/chat-log.js';
+import type { ChatPersistence } from '../../session/chat.js';
+import { isPreviewableImage } from '../../session/chunking.js';
+import { RtcError } from '../../session/errors.js';
+import type { Transfer } from '../../session/file-transfer.js';
+import { LIMITS } from '../../session/protocol.js';
+import { icons } from '../icons.js';
+import { RtcSessionElement } from '../session-element.js';
+import { linkify } from './linkify.js';
+import { styles } from './rtc-chat.styles.js';
+
+const DEFAULT_MAX_FILE_SIZE = 100 * 1024 * 1024;
+/** Rows rendered at once; older ones appear on request, so a long history or a flood stays fast. */
+const RENDER_WINDOW = 200;
+/** The note about the length cap appears this close to it. */
+const COUNTER_FROM = LIMITS.maxTextLength - 500;
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+}
+
+function timeOf(ts: number): string {
+  return new Date(ts).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+}
+
+type Row = { kind: 'message'; at: number; entry: ChatEntry } | { kind: 'file'; at: number; transfer: Transfer };
+
+/**
+ * Text chat and file transfer with one remote peer, sharing the session (and control channel)
+ * of any `<rtc-call>` with the same `server` and `peer-id` on the page.
+ *
+ * @tagname rtc-chat
+ * @summary Chat with delivery marks, typing indicator, offline outbox, and files with progress.
+ *
+ * @fires {RtcEvent<'rtc-message'>} rtc-message - A message from the remote peer arrived; `detail: { id, from, text, time }`.
+ * @fires {RtcEvent<'rtc-file'>} rtc-file - A file arrived and its SHA-256 matched; `detail: { id, from, name, size, type, file }`.
+ * @fires {RtcEvent<'rtc-typing'>} rtc-typing - The remote started or stopped typing; `detail: { from, typing }`.
+ * @fires {RtcEvent<'rtc-unread'>} rtc-unread - The unread count changed; `detail: { count }`.
+ * @fires {RtcEvent<'rtc-ready'>} rtc-ready - Connected to the broker; `detail: { peerId }`.
+ * @fires {RtcEvent<'rtc-error'>} rtc-error - Something failed; `detail: { code, message }`.
+ *
+ * @csspart base - The whole chat.
+ * @csspart log - The scrolling message list.
+ * @csspart empty - The note shown before the first message.
+ * @csspart message - Every message row (also `message-local` or `message-remote`).
+ * @csspart bubble - The text bubble of a message.
+ * @csspart sender - The sender's name.
+ * @csspart meta - Time and delivery mark.
+ * @csspart status - The delivery mark (queued, sent, delivered).
+ * @csspart link - Links in messages.
+ * @csspart file - A file transfer row.
+ * @csspart progress - A transfer's progress bar.
+ * @csspart image - An inline image preview.
+ * @csspart download - A received file's download link.
+ * @csspart new-messages - The "new messages" pill shown while scrolled up.
+ * @csspart typing - The typing indicator.
+ * @csspart notice - Errors and notes (length cap, offline).
+ * @csspart composer - The message composer.
+ * @csspart input - The message text area.
+ * @csspart counter - Characters left, near the cap.
+ * @csspart button - Every button.
+ * @csspart send-button - Send button.
+ * @csspart attach-button - Attach-a-file button.
+ * @csspart cancel-button - Cancel button of a transfer.
+ * @csspart drop-zone - The overlay while files are dragged over.
+ *
+ * @cssproperty [--rtc-accent=#2563eb] - Own bubbles and primary buttons.
+ * @cssproperty [--rtc-accent-text=#ffffff] - Text on own bubbles.
+ * @cssproperty [--rtc-chat-background=#ffffff] - Chat background.
+ * @cssproperty [--rtc-chat-text=#111827] - Chat text.
+ * @cssproperty [--rtc-bubble-remote=#f3f4f6] - Remote bubbles.
+ * @cssproperty [--rtc-muted-text=#6b7280] - Times, names, notes.
+ * @cssproperty [--rtc-danger=#dc2626] - Errors.
+ * @cssproperty [--rtc-radius=12px] - Bubble and control radius.
+ * @cssproperty [--rtc-font-family=system-ui] - Font.
+ * @cssproperty [--rtc-focus-ring=#93c5fd] - Keyboard focus outline.
+ */
+export class RtcChat extends RtcSessionElement {
+  static override styles = styles;
+
+  /** The peer to chat with. */
+  @property({ attribute: 'remote-id' }) remoteId: string | null = null;
+  /** Largest file, in bytes, this side sends or accepts. */
+  @property({ type: Number, attribute: 'max-file-size' }) maxFileSize = DEFAULT_MAX_FILE_SIZE;
+  /** Where the transcript is kept: `session` (this tab, survives reloads), `local` (all tabs of the site) or `none`. */
+  @property() persist: ChatPersistence = 'session';
+
+  @state() private draft = '';
+  @state() private notice = '';
+  @state() private showPill = false;
+  @state() private dragging = false;
+  @state() private shownRows = RENDER_WINDOW;
+
+  @query('.log') private logElement?: HTMLElement;
+  @query('textarea') private textarea?: HTMLTextAreaElement;
+  @query('input[type=file]') private fileInput?: HTMLInputElement;
+
+  private wasAtBottom = true;
+  /** Messages never change text, so their link split is computed once. */
+  private pieces = new WeakMap<ChatEntry, ReturnType<typeof linkify>>();
+  private reportedUnread = 0;
+  private urls = new Map<string, string>();
+
+  private chatController = new ChatController(this, {
+    message: (entry) =>
+      dispatchRtc(this, 'rtc-message', { id: entry.id, from: this.remoteId ?? '', text: entry.text, time: entry.ts }),
+    typing: (typing) => dispatchRtc(this, 'rtc-typing', { from: this.remoteId ?? '', typing }),
+    error: (error) => this.report(error),
+    received: (transfer) => {
+      if (!transfer.file) return;
+      dispatchRtc(this, 'rtc-file', {
+        id: transfer.id,
+        from: this.remoteId ?? '',
+        name: transfer.name,
+        size: transfer.size,
+        type: transfer.mime,
+        file: transfer.file,
+      });
+    },
+  });
+
+  /** Messages from the remote side not yet seen (scrolled into view while the page is visible). */
+  get unread(): number {
+    return this.chatController.chat?.unread ?? 0;
+  }
+
+  /** The transcript, oldest first (read-only copies). */
+  get messages(): ChatEntry[] {
+    return (this.chatController.chat?.log.entries ?? []).map((e) => ({ ...e }));
+  }
+
+  /** File transfers in this conversation. */
+  get transfers(): Transfer[] {
+    return this.chatController.chat?.files.transfers ?? [];
+  }
+
+  /** Sends a message (queued while the remote or the server is away). Returns its id, or null if refused. */
+  send(text: string): string | null {
+    const chat = this.requireChat();
+    if (!chat) return null;
+    try {
+      return chat.send(text).id;
+    } catch (error) {
+      this.report(error instanceof RtcError ? error : new RtcError('message-too-long', String(error)));
+      return null;
+    }
+  }
+
+  /** Sends a file on its own data channel, with progress; returns its transfer id, or null if refused. */
+  async sendFile(file: File): Promise<string | null> {
+    const chat = this.requireChat();
+    if (!chat) return null;
+    try {
+      return (await chat.sendFile(file)).id;
+    } catch (error) {
+      this.report(error instanceof RtcError ? error : new RtcError('file-failed', String(error)));
+      return null;
+    }
+  }
+
+  /** Cancels a file transfer in either direction. */
+  cancelFile(id: string): void {
+    this.chatController.chat?.files.cancel(id);
+  }
+
+  /** Forgets this conversation's transcript here (the remote keeps its copy). */
+  clear(): void {
+    this.chatController.chat?.clear();
+    this.revokeUrls();
+  }
+
+  /** Marks everything read (the element does this itself when the newest message is in view). */
+  markRead(): void {
+    this.chatController.chat?.markRead();
+  }
+
+  private requireChat() {
+    const chat = this.chatController.chat;
+    if (!chat) this.report(new RtcError('no-remote-id', 'Set remote-id before sending.'));
+    return chat;
+  }
+
+  private get t() {
+    return stringsFor(this.lang);
+  }
+
+  private report(error: RtcError): void {
+    this.onError(error);
+  }
+
+  protected override onError(error: RtcError): void {
+    this.notice = error.message;
+    super.onError(error);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    const session = this.session.session;
+    if (session) session.chatPersistence = this.persist;
+    this.chatController.sync(session, this.remoteId);
+    const chat = this.chatController.chat;
+    if (chat) {
+      chat.setPersistence(this.persist);
+      chat.maxFileSize = this.maxFileSize;
+    }
+    const log = this.logElement;
+    this.wasAtBottom = !log || log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+  }
+
+  protected override updated(): void {
+    const log = this.logElement;
+    if (log && this.wasAtBottom) log.scrollTop = log.scrollHeight;
+    this.updateReadState();
+  }
+
+  /** Unread drops to zero only when the newest message is actually visible to the person. */
+  private updateReadState(): void {
+    const chat = this.chatController.chat;
+    if (!chat) return;
+    const log = this.logElement;
+    const atBottom = !log || log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+    const visible = typeof document === 'undefined' || document.visibilityState === 'visible';
+    if (atBottom && visible && this.checkVisibility?.() !== false) chat.markRead();
+    const pill = !atBottom && chat.unread > 0;
+    if (pill !== this.showPill) this.showPill = pill;
+    if (chat.unread !== this.reportedUnread) {
+      this.reportedUnread = chat.unread;
+      dispatchRtc(this, 'rtc-unread', { count: chat.unread });
+    }
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener('visibilitychange', this.onVisibility);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    document.removeEventListener('visibilitychange', this.onVisibility);
+    this.revokeUrls();
+  }
+
+  private onVisibility = () => this.updateReadState();
+
+  private revokeUrls(): void {
+    for (const url of this.urls.values()) URL.revokeObjectURL(url);
+    this.urls.clear();
+  }
+
+  private urlFor(transfer: Transfer): string | null {
+    if (!transfer.file) return null;
+    let url = this.urls.get(transfer.id);
+    if (!url) {
+      url = URL.createObjectURL(transfer.file);
+      this.urls.set(transfer.id, url);
+    }
+    return url;
+  }
+
+  private onKeyDown(event: KeyboardEvent): void {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      this.submit();
+    }
+  }
+
+  private onInput(event: Event): void {
+    this.draft = (event.target as HTMLTextAreaElement).value;
+    this.chatController.chat?.setLocalTyping(this.draft.length > 0);
+    if (this.notice && this.draft.length <= LIMITS.maxTextLength) this.notice = '';
+  }
+
+  private submit(): void {
+    if (!this.draft.trim()) return;
+    if (this.draft.length > LIMITS.maxTextLength) {
+      this.notice = format(this.t.chatTooLong, { max: LIMITS.maxTextLength });
+      return;
+    }
+    if (this.send(this.draft) !== null) {
+      this.draft = '';
+      this.wasAtBottom = true;
+      this.textarea?.focus();
+    }
+  }
+
+  private sendFiles(files: Iterable<File>): void {
+    for (const file of files) void this.sendFile(file);
+  }
+
+  private onPaste(event: ClipboardEvent): void {
+    const files = [...(event.clipboardData?.files ?? [])];
+    if (files.length === 0) return;
+    event.preventDefault();
+    this.sendFiles(files);
+  }
+
+  private onDrop(event: DragEvent): void {
+    event.preventDefault();
+    this.dragging = false;
+    this.sendFiles(event.dataTransfer?.files ?? []);
+  }
+
+  private onDragOver(event: DragEvent): void {
+    if (![...(event.dataTransfer?.types ?? [])].includes('Files')) return;
+    event.preventDefault();
+    this.dragging = true;
+  }
+
+  private scrollToNewest(): void {
+    const log = this.logElement;
+    if (log) log.scrollTo({ top: log.scrollHeight, behavior: 'smooth' });
+  }
+
+  private piecesOf(entry: ChatEntry) {
+    let pieces = this.pieces.get(entry);
+    if (!pieces) this.pieces.set(entry, (pieces = linkify(entry.text)));
+    return pieces;
+  }
+
+  private renderStatus(entry: ChatEntry) {
+    const t = this.t;
+    if (entry.from !== 'local') return nothing;
+    const [mark, label] =
+      entry.status === 'delivered' ? ['✓✓', t.chatDelivered] : entry.status === 'sent' ? ['✓', t.chatSent] : ['🕓', t.chatQueued];
+    return html`<span part="status" class="status ${entry.status}" role="img" aria-label=${label} title=${label}>${mark}</span>`;
+  }
+
+  private renderMessage(entry: ChatEntry) {
+    const local = entry.from === 'local';
+    const name = local ? this.t.you : entry.name || this.remoteId || '';
+    return html`<div part="message message-${local ? 'local' : 'remote'}" class="row ${local ? 'local' : 'remote'}">
+      <span part="sender" class="sender">${name}</span>
+      <div part="bubble" class="bubble">${this.piecesOf(entry).map((piece) =>
+        piece.href ? html`<a part="link" href=${piece.href} target="_blank" rel="noopener noreferrer">${piece.text}</a>` : piece.text,
+      )}</div>
+      <span part="meta" class="meta"><time datetime=${new Date(entry.ts).toISOString()}>${timeOf(entry.ts)}</time> ${this.renderStatus(entry)}</span>
+    </div>`;
+  }
+
+  private renderTransfer(transfer: Transfer) {
+    const t = this.t;
+    const local = transfer.direction === 'out';
+    const active = transfer.status === 'sending' || transfer.status === 'receiving' || transfer.status === 'verifying';
+    const percent = transfer.size ? Math.floor((transfer.bytes / transfer.size) * 100) : 100;
+    const url = transfer.status === 'done' && !local ? this.urlFor(transfer) : null;
+    const statusText = {
+      sending: format(t.fileSending, { percent, speed: formatBytes(transfer.bytesPerSecond) }),
+      receiving: format(t.fileReceiving, { percent, speed: formatBytes(transfer.bytesPerSecond) }),
+      verifying: t.fileVerifying,
+      done: local ? t.fileDelivered : t.fileReceived,
+      cancelled: transfer.cancelledBy === 'remote' ? t.fileCancelledRemote : t.fileCancelled,
+      failed: transfer.reason === 'too-large' ? t.fileTooLarge : transfer.reason === 'corrupt' ? t.fileCorrupt : t.fileFailed,
+    }[transfer.status];
+    return html`<div part="message file message-${local ? 'local' : 'remote'}" class="row ${local ? 'local' : 'remote'} file">
+      <div part="bubble" class="bubble file-bubble">
+        ${url && isPreviewableImage(transfer.mime, transfer.size)
+          ? html`<a href=${url} download=${transfer.name} target="_blank" rel="noopener noreferrer"><img part="image" src=${url} alt=${transfer.name} /></a>`
+          : nothing}
+        <div class="file-line">
+          ${url
+            ? html`<a part="download" href=${url} download=${transfer.name}>${transfer.name}</a>`
+            : html`<span class="file-name">${transfer.name}</span>`}
+          <span class="file-size">${formatBytes(transfer.size)}</span>
+        </div>
+        ${active
+          ? html`<progress part="progress" max=${transfer.size || 1} value=${transfer.bytes} aria-label=${transfer.name}></progress>`
+          : nothing}
+        <div class="file-status">
+          <span>${statusText}</span>
+          ${active
+            ? html`<button type="button" part="button cancel-button" class="link-button" @click=${() => this.cancelFile(transfer.id)}>${t.cancel}</button>`
+            : nothing}
+        </div>
+      </div>
+    </div>`;
+  }
+
+  protected override render() {
+    const t = this.t;
+    const chat = this.chatController.chat;
+    const rows: Row[] = [
+      ...(chat?.log.entries ?? []).map((entry): Row => ({ kind: 'message', at: entry.ts, entry })),
+      ...(chat?.files.transfers ?? []).map((transfer): Row => ({ kind: 'file', at: transfer.startedAt, transfer })),
+    ].sort((a, b) => a.at - b.at);
+    const hidden = Math.max(0, rows.length - this.shownRows);
+    const visibleRows = hidden ? rows.slice(hidden) : rows;
+    const remoteName = this.chatController.chat ? this.session.session?.conversations.get(this.remoteId ?? '')?.remoteName || this.remoteId : '';
+    const offline = this.session.session?.status !== 'online';
+    const counter = this.draft.length >= COUNTER_FROM;
+    return html`<div
+      part="base"
+      class="chat ${this.dragging ? 'dragging' : ''}"
+      @dragover=${this.onDragOver}
+      @dragleave=${(e: DragEvent) => e.currentTarget === e.target && (this.dragging = false)}
+      @drop=${this.onDrop}
+    >
+      <div part="log" class="log" role="log" aria-live="polite" aria-label=${t.chatLog} tabindex="0" @scroll=${() => this.updateReadState()}>
+        ${rows.length === 0 ? html`<p part="empty" class="empty">${this.remoteId ? t.chatEmpty : t.chatNoRemote}</p>` : nothing}
+        ${hidden
+          ? html`<button type="button" part="button earlier-button" class="link-button earlier" @click=${() => (this.shownRows += RENDER_WINDOW)}>
+              ${format(t.chatEarlier, { count: hidden })}
+            </button>`
+          : nothing}
+        ${repeat(
+          visibleRows,
+          (row) => (row.kind === 'message' ? `m:${row.entry.from}:${row.entry.id}` : `f:${row.transfer.id}`),
+          (row) => (row.kind === 'message' ? this.renderMessage(row.entry) : this.renderTransfer(row.transfer)),
+        )}
+      </div>
+      ${this.showPill
+        ? html`<button type="button" part="button new-messages" class="pill" @click=${this.scrollToNewest}>
+            ${format(t.chatNewMessages, { count: chat?.unread ?? 0 })}
+          </button>`
+        : nothing}
+      <div part="typing" class="typing" aria-live="polite">${chat?.remoteTyping ? format(t.chatTyping, { name: remoteName ?? '' }) : ''}</div>
+      ${this.notice
+        ? html`<div part="notice" class="notice" role="alert">
+            <span>${this.notice}</span>
+            <button type="button" part="button" class="link-button" aria-label=${t.dismiss} @click=${() => (this.notice = '')}>${icons.close}</button>
+          </div>`
+        : chat?.waiting
+          ? html`<div part="notice" class="notice info">${offline ? t.chatServerOffline : t.chatOffline}</div>`
+          : nothing}
+      <form part="composer" class="composer" @submit=${(e: Event) => (e.preventDefault(), this.submit())}>
+        <button
+          type="button"
+          part="button attach-button"
+          class="icon-button"
+          aria-label=${t.chatAttach}
+          title=${t.chatAttach}
+          ?disabled=${!this.remoteId}
+          @click=${() => this.fileInput?.click()}
+        >
+          ${icons.paperclip}
+        </button>
+        <input
+          type="file"
+          multiple
+          hidden
+          @change=${(e: Event) => {
+            const input = e.target as HTMLInputElement;
+            this.sendFiles([...(input.files ?? [])]);
+            input.value = '';
+          }}
+        />
+        <label class="field">
+          <span class="visually-hidden">${t.chatMessage}</span>
+          <textarea
+            part="input"
+            rows="1"
+            placeholder=${t.chatPlaceholder}
+            .value=${this.draft}
+            ?disabled=${!this.remoteId}
+            aria-invalid=${this.draft.length > LIMITS.maxTextLength ? 'true' : 'false'}
+            @input=${this.onInput}
+            @keydown=${this.onKeyDown}
+            @paste=${this.onPaste}
+            @blur=${() => this.chatController.chat?.setLocalTyping(false)}
+          ></textarea>
+        </label>
+        ${counter
+          ? html`<span part="counter" class="counter ${this.draft.length > LIMITS.maxTextLength ? 'over' : ''}" aria-live="polite"
+              >${LIMITS.maxTextLength - this.draft.length}</span
+            >`
+          : nothing}
+        <button type="submit" part="button send-button" class="icon-button send" aria-label=${t.chatSend} title=${t.chatSend} ?disabled=${!this.draft.trim()}>
+          ${icons.send}
+        </button>
+      </form>
+      ${this.dragging ? html`<div part="drop-zone" class="drop-zone">${t.chatDrop}</div>` : nothing}
+    </div>`;
+  }
+}
+
+defineElement('rtc-chat', RtcChat);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'rtc-chat': RtcChat;
+  }
+}

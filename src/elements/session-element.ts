@@ -1,0 +1,57 @@
+import { LitElement, type PropertyValues } from 'lit';
+import { property } from 'lit/decorators.js';
+import { SessionController } from '../controllers/session-controller.js';
+import { dispatchRtc } from '../events.js';
+import type { Call, CallEvents } from '../session/call.js';
+import type { RtcError } from '../session/errors.js';
+import type { SessionStatus } from '../session/rtc-session.js';
+
+/**
+ * What every rtc-* element shares: the common attributes (`server`, `peer-id`, `name`,
+ * `ice-servers`), the binding to the shared RtcSession, and `rtc-ready`. Subclasses override
+ * the `on*` hooks they care about.
+ */
+export class RtcSessionElement extends LitElement {
+  /** URL of the PeerServer mount, e.g. `https://support.example.com/peerjs`. Default: the origin that served the script, path `/peerjs`. */
+  @property() server: string | null = null;
+  /** This element's own id on the broker. Default: a random id kept for the tab. */
+  @property({ attribute: 'peer-id' }) peerId: string | null = null;
+  /** Display name sent to the remote side. */
+  @property() name: string | null = null;
+  /** JSON array of RTCIceServer. Default: what the server's `/rtc-config` returns, else none. */
+  @property({ attribute: 'ice-servers' }) iceServers: string | null = null;
+
+  protected readonly session = new SessionController(
+    this,
+    () => ({ server: this.server, peerId: this.peerId, iceServers: this.iceServers, name: this.name }),
+    {
+      status: (status) => this.onSessionStatus(status),
+      error: (error) => this.onError(error),
+      call: (call) => this.onCall(call),
+      callError: (_call, error) => this.onError(error),
+      callEnded: (call, detail) => this.onCallEnded(call, detail),
+    },
+  );
+
+  /** The own peer id in use (the attribute, or the generated one). */
+  get ownId(): string | null {
+    return this.session.session?.peerId ?? null;
+  }
+
+  protected onSessionStatus(status: SessionStatus): void {
+    if (status === 'online' && this.session.session) dispatchRtc(this, 'rtc-ready', { peerId: this.session.session.peerId });
+  }
+
+  /** Shows and reports an error; subclasses show it in their own way and call super. */
+  protected onError(error: RtcError): void {
+    dispatchRtc(this, 'rtc-error', { code: error.code, message: error.message });
+  }
+
+  protected onCall(_call: Call): void {}
+
+  protected onCallEnded(_call: Call, _detail: CallEvents['ended']): void {}
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('server') || changed.has('peerId') || changed.has('iceServers') || changed.has('name')) this.session.configChanged();
+  }
+}

@@ -1,0 +1,120 @@
+import { LIMITS, type ChatMessage } from './protocol.js';
+
+/**
+ * One conversation's transcript and outbox, pure so ordering and de-duplication are unit-tested.
+ * Local messages are the outbox until the remote acknowledges them: they are re-sent, in order,
+ * every time the channel opens, and the receiver drops ids it has already seen, so each message
+ * arrives exactly once and in the order it was written.
+ */
+
+export type EntryStatus = 'queued' | 'sent' | 'delivered' | 'received';
+
+export interface ChatEntry {
+  id: string;
+  from: 'local' | 'remote';
+  name: string;
+  text: string;
+  /** Milliseconds since the epoch, as the author's clock said. */
+  ts: number;
+  status: EntryStatus;
+}
+
+/** History kept per conversation; older entries go first, undelivered ones never. */
+export const MAX_ENTRIES = 2_000;
+
+export class ChatLog {
+  private list: ChatEntry[] = [];
+  private byId = new Map<string, ChatEntry>();
+
+  get entries(): readonly ChatEntry[] {
+    return this.list;
+  }
+
+  private key(from: ChatEntry['from'], id: string): string {
+    return `${from}:${id}`;
+  }
+
+  private push(entry: ChatEntry): void {
+    this.list.push(entry);
+    this.byId.set(this.key(entry.from, entry.id), entry);
+    this.trim();
+  }
+
+  private trim(): void {
+    if (this.list.length <= MAX_ENTRIES) return;
+    const keep: ChatEntry[] = [];
+    let excess = this.list.length - MAX_ENTRIES;
+    for (const entry of this.list) {
+      const undelivered = entry.from === 'local' && entry.status !== 'delivered';
+      if (excess > 0 && !undelivered) {
+        excess--;
+        this.byId.delete(this.key(entry.from, entry.id));
+      } else keep.push(entry);
+    }
+    this.list = keep;
+  }
+
+  addLocal(id: string, text: string, name: string, ts: number): ChatEntry {
+    const entry: ChatEntry = { id, from: 'local', name, text, ts, status: 'queued' };
+    this.push(entry);
+    return entry;
+  }
+
+  /** Adds a remote message; null when this id was already received (a re-send). */
+  addRemote(message: ChatMessage, name: string): ChatEntry | null {
+    if (this.byId.has(this.key('remote', message.id))) return null;
+    const entry: ChatEntry = { id: message.id, from: 'remote', name, text: message.text, ts: message.ts, status: 'received' };
+    this.push(entry);
+    return entry;
+  }
+
+  markSent(id: string): void {
+    const entry = this.byId.get(this.key('local', id));
+    if (entry && entry.status === 'queued') entry.status = 'sent';
+  }
+
+  /** An ack arrived; true when it changed something. */
+  markDelivered(id: string): boolean {
+    const entry = this.byId.get(this.key('local', id));
+    if (!entry || entry.status === 'delivered') return false;
+    entry.status = 'delivered';
+    return true;
+  }
+
+  /** Local messages not yet acknowledged, oldest first: what to (re)send when the channel opens. */
+  pending(): ChatEntry[] {
+    return this.list.filter((e) => e.from === 'local' && e.status !== 'delivered');
+  }
+
+  clear(): void {
+    this.list = [];
+    this.byId.clear();
+  }
+
+  toJSON(): ChatEntry[] {
+    return this.list;
+  }
+
+  /** Restores a saved transcript, skipping anything malformed (storage is user-editable). */
+  static from(saved: unknown): ChatLog {
+    const log = new ChatLog();
+    if (!Array.isArray(saved)) return log;
+    for (const raw of saved) {
+      if (typeof raw !== 'object' || raw === null) continue;
+      const e = raw as Partial<ChatEntry>;
+      const valid =
+        typeof e.id === 'string' &&
+        (e.from === 'local' || e.from === 'remote') &&
+        typeof e.name === 'string' &&
+        typeof e.text === 'string' &&
+        e.text.length <= LIMITS.maxTextLength &&
+        typeof e.ts === 'number' &&
+        (e.status === 'queued' || e.status === 'sent' || e.status === 'delivered' || e.status === 'received');
+      if (!valid || log.byId.has(log.key(e.from!, e.id!))) continue;
+      // A message that was "sent" before the reload may not have arrived: it is re-sent, so show it queued.
+      const status = e.status === 'sent' ? 'queued' : e.status!;
+      log.push({ id: e.id!, from: e.from!, name: e.name!, text: e.text!, ts: e.ts!, status });
+    }
+    return log;
+  }
+}

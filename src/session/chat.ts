@@ -1,0 +1,314 @@
+import { ChatLog, type ChatEntry } from './chat-log.js';
+import type { Conversation } from './conversation.js';
+import { Emitter, type Unsubscribe } from './emitter.js';
+import { RtcError } from './errors.js';
+import { FileTransfers, type Transfer } from './file-transfer.js';
+import type { Peer } from 'peerjs';
+import { LIMITS, randomId, type ControlMessage } from './protocol.js';
+
+export interface ChatEvents {
+  change: void;
+  /** A new message from the remote peer (never a re-sent duplicate). */
+  message: ChatEntry;
+  typing: boolean;
+  error: RtcError;
+}
+
+export interface ChatHost {
+  readonly peer: Peer | null;
+  readonly name: string;
+  readonly online: boolean;
+  conversation(remoteId: string): Conversation;
+  onOnline(listener: () => void): Unsubscribe;
+}
+
+/** Where transcripts persist: per tab (default), per site, or not at all. */
+export type ChatPersistence = 'session' | 'local' | 'none';
+
+/** Delays between attempts to reach an offline remote while messages wait: 2 s doubling to 30 s. */
+function retryDelay(attempt: number): number {
+  return Math.min(30_000, 2_000 * 2 ** attempt);
+}
+
+const TYPING_SEND_EVERY_MS = 3_000;
+const SAVE_EVERY_MS = 200;
+const TYPING_SHOWN_FOR_MS = 6_000;
+
+/**
+ * The chat with one remote peer: transcript, outbox, acks, typing, unread count and persistence.
+ * It exists as soon as a message arrives, element or not, so nothing is lost; while an element
+ * holds it or messages wait in the outbox it keeps the conversation (the control channel) open.
+ */
+export class Chat extends Emitter<ChatEvents> {
+  log: ChatLog;
+  remoteTyping = false;
+  unread = 0;
+  /** Largest file in bytes this side sends or accepts (the element's max-file-size). */
+  maxFileSize = 100 * 1024 * 1024;
+  readonly files: FileTransfers;
+  private holders = 0;
+  private releaseConversation: (() => void) | null = null;
+  private disposers: Unsubscribe[] = [];
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private retryAttempt = 0;
+  private dialling = false;
+  private typingTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastTypingSent = 0;
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private saveInTask = false;
+  private readonly conversation: Conversation;
+
+  constructor(
+    private readonly host: ChatHost,
+    readonly remoteId: string,
+    private readonly storageKey: string,
+    private persistence: ChatPersistence = 'session',
+  ) {
+    super();
+    this.log = ChatLog.from(this.load());
+    this.conversation = host.conversation(remoteId);
+    const chat = this;
+    this.files = new FileTransfers({
+      get peer() {
+        return host.peer;
+      },
+      remoteId,
+      send: (message) => this.conversation.send(message),
+      get maxFileSize() {
+        return chat.maxFileSize;
+      },
+    });
+    this.disposers.push(
+      this.conversation.on('open', () => this.flush()),
+      host.onOnline(() => this.ensureConnected()),
+    );
+    this.updateHold();
+  }
+
+  private storage(): Storage | null {
+    try {
+      if (this.persistence === 'none') return null;
+      return this.persistence === 'local' ? localStorage : sessionStorage;
+    } catch {
+      return null;
+    }
+  }
+
+  private load(): unknown {
+    try {
+      const raw = this.storage()?.getItem(this.storageKey);
+      return raw ? (JSON.parse(raw) as unknown) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Saves at most every SAVE_EVERY_MS, however many messages a burst brings (and at once on dispose). */
+  private save(): void {
+    if (this.saveTimer !== undefined) return;
+    this.saveTimer = setTimeout(() => this.saveNow(), SAVE_EVERY_MS);
+  }
+
+  /** Writes the transcript now (a closing page, or a message the person just wrote). */
+  saveNow(): void {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    try {
+      this.storage()?.setItem(this.storageKey, JSON.stringify(this.log));
+    } catch {
+      // Storage full or blocked: the transcript stays in memory for this page.
+    }
+  }
+
+  setPersistence(persistence: ChatPersistence): void {
+    if (persistence === this.persistence) return;
+    this.persistence = persistence;
+    this.save();
+  }
+
+  /** An element shows this chat; the returned function lets go. */
+  hold(): () => void {
+    this.holders++;
+    this.updateHold();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.holders--;
+      this.updateHold();
+    };
+  }
+
+  /** Keeps the control channel while someone looks at the chat or messages wait to go out. */
+  private updateHold(): void {
+    const needed = this.holders > 0 || this.log.pending().length > 0;
+    if (needed && !this.releaseConversation) {
+      this.releaseConversation = this.conversation.retain();
+      this.ensureConnected();
+    } else if (!needed && this.releaseConversation) {
+      this.releaseConversation();
+      this.releaseConversation = null;
+      clearTimeout(this.retryTimer);
+      this.retryTimer = undefined;
+    }
+  }
+
+  send(text: string): ChatEntry {
+    const trimmed = text.replace(/\s+$/, '');
+    if (!trimmed.trim()) throw new RtcError('message-too-long', 'An empty message was not sent.');
+    if (trimmed.length > LIMITS.maxTextLength) {
+      throw new RtcError('message-too-long', `Messages can be at most ${LIMITS.maxTextLength} characters.`);
+    }
+    const entry = this.log.addLocal(randomId(), trimmed, this.host.name, Date.now());
+    this.setLocalTyping(false);
+    this.transmit(entry);
+    this.updateHold();
+    this.changed();
+    // What the person typed must survive an immediate reload: save before this task ends
+    // (once per task, so a scripted burst of sends stays linear).
+    if (!this.saveInTask) {
+      this.saveInTask = true;
+      queueMicrotask(() => {
+        this.saveInTask = false;
+        this.saveNow();
+      });
+    }
+    return entry;
+  }
+
+  private transmit(entry: ChatEntry): void {
+    if (this.conversation.send({ type: 'chat', id: entry.id, text: entry.text, ts: entry.ts })) this.log.markSent(entry.id);
+    else this.ensureConnected();
+  }
+
+  /** Re-sends everything unacknowledged, in order; the receiver drops what it already has. */
+  private flush(): void {
+    this.retryAttempt = 0;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    const pending = this.log.pending();
+    for (const entry of pending) {
+      if (!this.conversation.send({ type: 'chat', id: entry.id, text: entry.text, ts: entry.ts })) break;
+      this.log.markSent(entry.id);
+    }
+    if (pending.length) this.changed();
+  }
+
+  /** Dials the remote while messages wait or someone looks at the chat, backing off while it is away. */
+  private ensureConnected(): void {
+    // One dial at a time: every failed send lands here, and each extra dial would mean one more flush.
+    if (this.dialling || this.conversation.isOpen || this.retryTimer !== undefined || !this.releaseConversation || !this.host.online) return;
+    this.dialling = true;
+    this.conversation
+      .connect()
+      .then(
+        () => this.flush(),
+        () => {
+          if (!this.releaseConversation || this.conversation.isOpen) return;
+          this.retryTimer = setTimeout(() => {
+            this.retryTimer = undefined;
+            this.ensureConnected();
+          }, retryDelay(this.retryAttempt++));
+        },
+      )
+      .finally(() => (this.dialling = false));
+  }
+
+  /** True while messages wait because the other side cannot be reached. */
+  get waiting(): boolean {
+    return !this.conversation.isOpen && this.log.pending().length > 0;
+  }
+
+  /** Opens the channel if needed (the offer travels on it), then sends the file's bytes on their own. */
+  async sendFile(file: File): Promise<Transfer> {
+    if (file.size > this.maxFileSize) {
+      throw new RtcError('file-too-large', `${file.name} is larger than the ${Math.round(this.maxFileSize / 1048576)} MB limit.`);
+    }
+    const release = this.conversation.retain();
+    try {
+      await this.conversation.connect();
+      return this.files.send(file);
+    } finally {
+      release();
+    }
+  }
+
+  /** Handles chat, ack and typing messages; false for anything else. */
+  receive(message: ControlMessage): boolean {
+    switch (message.type) {
+      case 'chat': {
+        // Always acknowledge, duplicates included: the sender re-sends until it hears back.
+        this.conversation.send({ type: 'ack', id: message.id });
+        const entry = this.log.addRemote(message, this.conversation.remoteName);
+        if (!entry) return true;
+        this.remoteTyping = false;
+        clearTimeout(this.typingTimer);
+        this.unread++;
+        this.emit('message', entry);
+        this.changed();
+        return true;
+      }
+      case 'ack':
+        if (this.log.markDelivered(message.id)) {
+          this.updateHold();
+          this.changed();
+        }
+        return true;
+      case 'typing':
+        this.remoteTyping = message.on;
+        clearTimeout(this.typingTimer);
+        // A peer that vanishes mid-sentence must not look like it types forever.
+        if (message.on) this.typingTimer = setTimeout(() => this.setRemoteTyping(false), TYPING_SHOWN_FOR_MS);
+        this.emit('typing', message.on);
+        this.emit('change', undefined);
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  private setRemoteTyping(on: boolean): void {
+    if (this.remoteTyping === on) return;
+    this.remoteTyping = on;
+    this.emit('typing', on);
+    this.emit('change', undefined);
+  }
+
+  /** Called on each keystroke; sends at most one "typing" every few seconds, and one "stopped". */
+  setLocalTyping(on: boolean): void {
+    const now = Date.now();
+    if (on && now - this.lastTypingSent < TYPING_SEND_EVERY_MS) return;
+    if (!on && this.lastTypingSent === 0) return;
+    this.lastTypingSent = on ? now : 0;
+    this.conversation.send({ type: 'typing', on });
+  }
+
+  markRead(): void {
+    if (this.unread === 0) return;
+    this.unread = 0;
+    this.emit('change', undefined);
+  }
+
+  clear(): void {
+    this.log.clear();
+    this.unread = 0;
+    this.updateHold();
+    this.changed();
+  }
+
+  private changed(): void {
+    this.save();
+    this.emit('change', undefined);
+  }
+
+  dispose(): void {
+    if (this.saveTimer !== undefined) this.saveNow();
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.typingTimer);
+    for (const dispose of this.disposers.splice(0)) dispose();
+    this.files.dispose();
+    this.releaseConversation?.();
+    this.releaseConversation = null;
+    this.removeAllListeners();
+  }
+}

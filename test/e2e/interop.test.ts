@@ -1,0 +1,171 @@
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import WebSocket from 'ws';
+import { mountElement, newPage, pageErrors, uniqueId, waitForRtcEvent, useEnvironment } from './harness.js';
+
+/**
+ * Interoperability and hostility: a plain PeerJS page (no rtc-elements code) chats with and
+ * calls the elements; a hostile one and a raw WebSocket speaking the broker protocol send what
+ * PeerJS itself would choke on. The element's page must keep working and never throw.
+ */
+
+const env = useEnvironment();
+
+type ChatEl = HTMLElement & { send(text: string): string | null; messages: { text: string; status: string }[] };
+
+/** A page with only the stock peerjs UMD bundle, connected to our broker as `id`. */
+async function plainPeer(id: string): Promise<Page> {
+  const page = await newPage(env.context);
+  await page.goto(`${env.server.url}healthz`);
+  await page.addScriptTag({ path: 'node_modules/peerjs/dist/peerjs.min.js' });
+  await page.evaluate(
+    ({ id, port }) =>
+      new Promise<void>((resolve, reject) => {
+        const w = window as unknown as Record<string, unknown>;
+        const Peer = (w.peerjs as { Peer: new (id: string, options: object) => { on(e: string, f: (x: unknown) => void): void } }).Peer;
+        const peer = new Peer(id, { host: 'localhost', port, path: '/peerjs', config: { iceServers: [] } });
+        w.peer = peer;
+        w.received = [];
+        peer.on('open', () => resolve());
+        peer.on('error', (e) => reject(e));
+      }),
+    { id, port: env.server.port },
+  );
+  return page;
+}
+
+/** Opens an rtc-control channel from the plain page and records what comes back. */
+function openControl(page: Page, remote: string) {
+  return page.evaluate(
+    (remote) =>
+      new Promise<void>((resolve) => {
+        const w = window as unknown as Record<string, any>;
+        const conn = w.peer.connect(remote, { label: 'rtc-control', serialization: 'json', reliable: true });
+        w.conn = conn;
+        conn.on('data', (data: unknown) => w.received.push(data));
+        conn.on('open', () => resolve());
+      }),
+    remote,
+  );
+}
+
+describe('a plain PeerJS client', () => {
+  it('chats with <rtc-chat> using only the documented messages', async () => {
+    const plainId = uniqueId('plain');
+    const chatId = uniqueId('widget');
+    const plain = await plainPeer(plainId);
+    const widget = await mountElement(env.context, env.server.url, 'rtc-chat', { 'peer-id': chatId, 'remote-id': plainId });
+    await openControl(plain, chatId);
+    await plain.evaluate(() => {
+      const conn = (window as unknown as Record<string, any>).conn;
+      conn.send({ type: 'hello', v: 1, name: 'Plain client' });
+      conn.send({ type: 'chat', id: 'm1', text: 'hello from plain peerjs', ts: Date.now() });
+    });
+    expect(await waitForRtcEvent(widget, 'rtc-message')).toMatchObject({ id: 'm1', from: plainId, text: 'hello from plain peerjs' });
+    await plain.waitForFunction(() => (window as unknown as { received: { type: string; id?: string }[] }).received.some((m) => m.type === 'ack' && m.id === 'm1'));
+    await widget.evaluate(() => (document.getElementById('el') as ChatEl).send('hi plain client'));
+    const reply = await plain.waitForFunction(() =>
+      (window as unknown as { received: { type: string; text?: string }[] }).received.find((m) => m.type === 'chat'),
+    );
+    expect(await reply.jsonValue()).toMatchObject({ type: 'chat', text: 'hi plain client' });
+    await expect.poll(() => widget.locator('#el [part~="sender"]').first().textContent()).toBe('Plain client');
+    expect(pageErrors(widget)).toEqual([]);
+    await Promise.all([plain.close(), widget.close()]);
+  });
+
+  it('a bare peer.call() without a ring rings <rtc-call> and connects when answered', async () => {
+    const plainId = uniqueId('plain');
+    const callId = uniqueId('callee');
+    const plain = await plainPeer(plainId);
+    const callee = await mountElement(env.context, env.server.url, 'rtc-call', { 'peer-id': callId });
+    await plain.evaluate(async (callId) => {
+      const w = window as unknown as Record<string, any>;
+      const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+      const call = w.peer.call(callId, stream);
+      call.on('stream', (remote: MediaStream) => (w.remoteTracks = remote.getTracks().length));
+    }, callId);
+    expect(await waitForRtcEvent(callee, 'rtc-incoming')).toMatchObject({ from: plainId });
+    await callee.locator('#el [part~="answer-button"]').click();
+    await waitForRtcEvent(callee, 'rtc-connected');
+    await plain.waitForFunction(() => ((window as unknown as { remoteTracks?: number }).remoteTracks ?? 0) > 0);
+    expect(pageErrors(callee)).toEqual([]);
+    await Promise.all([plain.close(), callee.close()]);
+  });
+});
+
+describe('hostile input', () => {
+  it('junk on the control channel, a flood and bad fields leave the page working and are counted', async () => {
+    const hostileId = uniqueId('hostile');
+    const chatId = uniqueId('victim');
+    const hostile = await plainPeer(hostileId);
+    const victim = await mountElement(env.context, env.server.url, 'rtc-chat', { 'peer-id': chatId, 'remote-id': hostileId });
+    await openControl(hostile, chatId);
+    await hostile.evaluate(() => {
+      const w = window as unknown as Record<string, any>;
+      const conn = w.conn;
+      const channel: RTCDataChannel = conn.dataChannel;
+      channel.send('this is not JSON');
+      channel.send(new Uint8Array([0xff, 0xfe, 0x00, 0x01]));
+      channel.send('null');
+      conn.send({ type: 'chat', id: 'x', text: 42, ts: 1 });
+      conn.send({ type: 'chat', id: '../../etc', text: 'bad id', ts: 1 });
+      conn.send(JSON.parse('{"type":"chat","id":"p1","text":"proto","ts":1,"__proto__":{"polluted":true}}'));
+      conn.send({ type: 'chat', id: 'long', text: 'x'.repeat(5000), ts: 1 });
+      conn.send({ type: 'ring', callId: '<script>', video: 'yes' });
+      conn.send({ type: 'nonsense-from-the-future', payload: 1 });
+      for (let i = 0; i < 3000; i++) conn.send({ type: 'chat', id: `f${i}`, text: 7, ts: 'now' });
+      conn.send({ type: 'chat', id: 'ok1', text: 'still alive?', ts: Date.now() });
+    });
+    expect(await waitForRtcEvent(victim, 'rtc-message', { id: 'ok1' }, 30_000)).toMatchObject({ text: 'still alive?' });
+    expect(await waitForRtcEvent(victim, 'rtc-error', { code: 'bad-message' })).toBeTruthy();
+    const state = await victim.evaluate(() => ({
+      texts: (document.getElementById('el') as ChatEl).messages.map((m) => m.text),
+      polluted: ({} as Record<string, unknown>).polluted,
+      badMessageEvents: (window as unknown as { __events: { type: string; detail: { code?: string } }[] }).__events.filter(
+        (e) => e.type === 'rtc-error' && e.detail.code === 'bad-message',
+      ).length,
+    }));
+    expect(state.texts).toEqual(['still alive?']);
+    expect(state.polluted).toBeUndefined();
+    expect(state.badMessageEvents).toBeLessThanOrEqual(2); // rate-limited, not one per message
+    // The UI still answers: the victim's own message goes out.
+    await victim.evaluate(() => (document.getElementById('el') as ChatEl).send('I am fine'));
+    await hostile.waitForFunction(() => (window as unknown as { received: { text?: string }[] }).received.some((m) => m.text === 'I am fine'));
+    expect(pageErrors(victim)).toEqual([]);
+    await Promise.all([hostile.close(), victim.close()]);
+  });
+
+  it('a raw WebSocket speaking the broker protocol cannot throw into the page', async () => {
+    const victimId = uniqueId('victim');
+    const victim = await mountElement(env.context, env.server.url, 'rtc-call', { 'peer-id': victimId });
+    const socket = new WebSocket(`ws://localhost:${env.server.port}/peerjs/peerjs?key=peerjs&id=${uniqueId('raw')}&token=t`, {
+      headers: { Origin: env.server.url.replace(/\/$/, '') },
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.on('message', (data) => JSON.parse(String(data)).type === 'OPEN' && resolve());
+      socket.on('error', reject);
+    });
+    const send = (payload: unknown, type = 'OFFER') => socket.send(JSON.stringify({ type, dst: victimId, payload }));
+    send({ type: 'data', serialization: 'evil', connectionId: 'dc_1', sdp: { type: 'offer', sdp: 'junk' } });
+    send({ type: 'data', serialization: '__proto__', connectionId: 'dc_2', sdp: { type: 'offer', sdp: 'junk' } });
+    send({ type: 'data', serialization: 'json', label: 'rtc-control', connectionId: 'dc_3', sdp: { type: 'offer', sdp: 'junk' } });
+    send({ type: 'media', connectionId: 'mc_1', sdp: { type: 'offer', sdp: 'v=0 junk' }, metadata: { callId: 'nope' } });
+    send({ type: 'media', connectionId: 'mc_2' });
+    send(null);
+    send('string payload');
+    send({ connectionId: 'dc_1', candidate: 'junk' }, 'CANDIDATE');
+    send({ connectionId: 'dc_9', sdp: null }, 'ANSWER');
+    socket.send('not json at all');
+    // Last, a plain media offer with no ring: when the element rings for it, everything before was handled.
+    const rawId = new URL(socket.url).searchParams.get('id');
+    send({ type: 'media', connectionId: 'mc_last', sdp: { type: 'offer', sdp: 'v=0' } });
+    expect(await waitForRtcEvent(victim, 'rtc-incoming')).toMatchObject({ from: rawId });
+    await victim.locator('#el [part~="decline-button"]').click();
+    await waitForRtcEvent(victim, 'rtc-ended');
+    socket.close();
+    // The element still works: it can reach the broker and be called.
+    expect(await victim.evaluate(() => (document.getElementById('el') as HTMLElement & { ownId: string }).ownId)).toBe(victimId);
+    expect(pageErrors(victim)).toEqual([]);
+    await victim.close();
+  });
+});

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { ChatLog, MAX_ENTRIES } from '../../src/session/chat-log.js';
+
+const chat = (id: string, text = id, ts = 1) => ({ type: 'chat' as const, id, text, ts });
+
+describe('ChatLog outbox', () => {
+  it('keeps unacknowledged local messages pending, oldest first, until acked', () => {
+    const log = new ChatLog();
+    for (const id of ['a', 'b', 'c']) log.addLocal(id, id, 'me', 1);
+    expect(log.pending().map((e) => e.id)).toEqual(['a', 'b', 'c']);
+    log.markSent('a');
+    log.markSent('b');
+    expect(log.entries.map((e) => e.status)).toEqual(['sent', 'sent', 'queued']);
+    expect(log.markDelivered('b')).toBe(true);
+    expect(log.markDelivered('b')).toBe(false);
+    expect(log.pending().map((e) => e.id)).toEqual(['a', 'c']);
+    log.markSent('b'); // a late "sent" never downgrades a delivered message
+    expect(log.entries[1]!.status).toBe('delivered');
+  });
+
+  it('drops a remote message whose id it already has (exactly once), but not a local one with the same id', () => {
+    const log = new ChatLog();
+    expect(log.addRemote(chat('x', 'hi'), 'Bo')).not.toBeNull();
+    expect(log.addRemote(chat('x', 'hi again'), 'Bo')).toBeNull();
+    log.addLocal('x', 'mine', 'me', 2);
+    expect(log.entries.map((e) => `${e.from}:${e.text}`)).toEqual(['remote:hi', 'local:mine']);
+  });
+
+  it('an ack for an unknown or remote id changes nothing', () => {
+    const log = new ChatLog();
+    log.addRemote(chat('r'), 'Bo');
+    expect(log.markDelivered('r')).toBe(false);
+    expect(log.markDelivered('nope')).toBe(false);
+  });
+
+  it('trims the oldest history past MAX_ENTRIES but never an undelivered local message', () => {
+    const log = new ChatLog();
+    log.addLocal('keep', 'waiting', 'me', 0);
+    for (let i = 0; i < MAX_ENTRIES + 10; i++) log.addRemote(chat(`r${i}`), 'Bo');
+    expect(log.entries.length).toBe(MAX_ENTRIES);
+    expect(log.entries[0]!.id).toBe('keep');
+    expect(log.entries[1]!.id).toBe('r11');
+    // Trimmed ids are forgotten; the newest are still de-duplicated.
+    expect(log.addRemote(chat(`r${MAX_ENTRIES + 9}`), 'Bo')).toBeNull();
+  });
+
+  it('round-trips through JSON, re-queues what was only "sent", and skips malformed entries', () => {
+    const log = new ChatLog();
+    log.addLocal('a', 'one', 'me', 1);
+    log.markSent('a');
+    log.addLocal('b', 'two', 'me', 2);
+    log.markSent('b');
+    log.markDelivered('b');
+    log.addRemote(chat('c', 'three', 3), 'Bo');
+    const saved = JSON.parse(JSON.stringify(log)) as unknown[];
+    saved.push({ id: 5 }, null, 'x', { id: 'd', from: 'evil', name: '', text: '', ts: 1, status: 'sent' }, saved[0]);
+    const restored = ChatLog.from(saved);
+    expect(restored.entries.map((e) => `${e.id}:${e.status}`)).toEqual(['a:queued', 'b:delivered', 'c:received']);
+    expect(restored.pending().map((e) => e.id)).toEqual(['a']);
+    expect(ChatLog.from('garbage').entries).toEqual([]);
+    expect(ChatLog.from({ length: 3 }).entries).toEqual([]);
+  });
+
+  it('clear() forgets everything, including what it had de-duplicated', () => {
+    const log = new ChatLog();
+    log.addRemote(chat('x'), 'Bo');
+    log.clear();
+    expect(log.entries).toEqual([]);
+    expect(log.addRemote(chat('x'), 'Bo')).not.toBeNull();
+  });
+});
