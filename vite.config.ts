@@ -12,10 +12,11 @@ export default defineConfig({
     minify: 'esbuild',
     modulePreload: false,
     rollupOptions: {
-      input: 'src/cdn.ts',
+      // The tiny entry a page loads, and everything else as a second entry it imports on demand.
+      input: { 'rtc-elements': 'src/cdn.ts', 'rtc-elements-full': 'src/full.ts' },
       preserveEntrySignatures: 'exports-only',
       output: {
-        entryFileNames: 'rtc-elements.js',
+        entryFileNames: '[name].js',
         chunkFileNames: 'chunks/[name]-[hash].js',
       },
     },

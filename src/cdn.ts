@@ -1,10 +1,36 @@
 /**
- * Script-tag entry (dist/cdn/rtc-elements.js). The broker defaults to the origin that served
- * this script, so `<script src="https://support.example.com/cdn/rtc-elements.js">` needs no
- * `server` attribute anywhere on the page.
+ * Script-tag entry (dist/cdn/rtc-elements.js). It stays tiny so a host page pays almost nothing
+ * for the support button: the launcher is defined here; `<rtc-call>`, `<rtc-chat>` and
+ * `<rtc-inbox>` (and PeerJS) load from rtc-elements-full.js as soon as one appears in the page.
+ * The broker defaults to the origin that served this script.
  */
-import { setDefaultServer } from './session/config.js';
+import { setDefaultServer } from './session/default-server.js';
+import './elements/rtc-support/rtc-support.js';
 
 setDefaultServer(new URL(/* @vite-ignore */ '../peerjs', import.meta.url).href);
 
-export * from './index.js';
+const LAZY_TAGS = ['rtc-call', 'rtc-chat', 'rtc-inbox'];
+let full: Promise<typeof import('./full.js')> | null = null;
+
+/** Loads every element now; call it when you create elements inside your own shadow roots. */
+export function loadElements(): Promise<typeof import('./full.js')> {
+  full ??= import('./full.js');
+  return full;
+}
+
+function wanted(): boolean {
+  return LAZY_TAGS.some((tag) => document.querySelector(`${tag}:not(:defined)`));
+}
+
+if (typeof document !== 'undefined') {
+  if (wanted()) void loadElements();
+  else {
+    // Elements added later (by a framework, or by the host's script) trigger the load once.
+    const observer = new MutationObserver(() => {
+      if (!wanted()) return;
+      observer.disconnect();
+      void loadElements();
+    });
+    observer.observe(document.documentElement, { childList: true, subtree: true });
+  }
+}

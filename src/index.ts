@@ -1,6 +1,9 @@
 /** npm entry: defines every element and exports the classes, session layer and types. */
 export { RtcCall } from './elements/rtc-call/rtc-call.js';
 export { RtcChat } from './elements/rtc-chat/rtc-chat.js';
+export { RtcSupport } from './elements/rtc-support/rtc-support.js';
+export { RtcSupportPanel } from './elements/rtc-support/support-panel.js';
+export { RtcInbox, type InboxConversation } from './elements/rtc-inbox/rtc-inbox.js';
 export { RtcEvent, type RtcEventDetails, type RtcEventName, type CallElementState } from './events.js';
 export { RtcSession, type SessionStatus } from './session/rtc-session.js';
 export { acquireSession, releaseSession, liveSessionCount } from './session/registry.js';

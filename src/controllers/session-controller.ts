@@ -91,7 +91,12 @@ export class SessionController implements ReactiveController {
         update();
       }),
       session.on('call', (call) => this.follow(call)),
-      session.on('message', (detail) => this.callbacks.message?.(detail)),
+      session.on('message', (detail) => {
+        this.callbacks.message?.(detail);
+        if (detail.message.type === 'hello' || detail.message.type === 'presence') update();
+      }),
+      session.on('link', () => update()),
+      session.on('conversation', () => update()),
     );
     if (session.activeCall && !session.activeCall.ended) this.follow(session.activeCall, false);
     if (session.status === 'online') queueMicrotask(() => this.session === session && this.callbacks.status?.('online'));

@@ -4,7 +4,7 @@ import { SessionController } from '../controllers/session-controller.js';
 import { dispatchRtc } from '../events.js';
 import type { Call, CallEvents } from '../session/call.js';
 import type { RtcError } from '../session/errors.js';
-import type { SessionStatus } from '../session/rtc-session.js';
+import type { SessionEvents, SessionStatus } from '../session/rtc-session.js';
 
 /**
  * What every rtc-* element shares: the common attributes (`server`, `peer-id`, `name`,
@@ -30,6 +30,7 @@ export class RtcSessionElement extends LitElement {
       call: (call) => this.onCall(call),
       callError: (_call, error) => this.onError(error),
       callEnded: (call, detail) => this.onCallEnded(call, detail),
+      message: (detail) => this.onSessionMessage(detail),
     },
   );
 
@@ -48,6 +49,8 @@ export class RtcSessionElement extends LitElement {
   }
 
   protected onCall(_call: Call): void {}
+
+  protected onSessionMessage(_detail: SessionEvents['message']): void {}
 
   protected onCallEnded(_call: Call, _detail: CallEvents['ended']): void {}
 

@@ -4,7 +4,7 @@ import { Emitter, type Unsubscribe } from './emitter.js';
 import { RtcError } from './errors.js';
 import { FileTransfers, type Transfer } from './file-transfer.js';
 import type { Peer } from 'peerjs';
-import { LIMITS, randomId, type ControlMessage } from './protocol.js';
+import { LIMITS, cleanText, randomId, type ControlMessage } from './protocol.js';
 
 export interface ChatEvents {
   change: void;
@@ -80,6 +80,10 @@ export class Chat extends Emitter<ChatEvents> {
     });
     this.disposers.push(
       this.conversation.on('open', () => this.flush()),
+      // The other side went away: dial again (with backoff) while we are held or have work.
+      this.conversation.on('close', () => this.ensureConnected()),
+      // A file in flight keeps the channel it is announced and confirmed on.
+      this.files.on('change', () => this.updateHold()),
       host.onOnline(() => this.ensureConnected()),
     );
     this.updateHold();
@@ -141,7 +145,8 @@ export class Chat extends Emitter<ChatEvents> {
 
   /** Keeps the control channel while someone looks at the chat or messages wait to go out. */
   private updateHold(): void {
-    const needed = this.holders > 0 || this.log.pending().length > 0;
+    const busy = this.files.transfers.some((t) => t.status === 'sending' || t.status === 'receiving' || t.status === 'verifying');
+    const needed = this.holders > 0 || busy || this.log.pending().length > 0;
     if (needed && !this.releaseConversation) {
       this.releaseConversation = this.conversation.retain();
       this.ensureConnected();
@@ -154,10 +159,16 @@ export class Chat extends Emitter<ChatEvents> {
   }
 
   send(text: string): ChatEntry {
-    const trimmed = text.replace(/\s+$/, '');
+    // The receiver strips these anyway; stripping here keeps what we show equal to what they see.
+    const trimmed = cleanText(text).replace(/\s+$/, '');
     if (!trimmed.trim()) throw new RtcError('message-too-long', 'An empty message was not sent.');
     if (trimmed.length > LIMITS.maxTextLength) {
       throw new RtcError('message-too-long', `Messages can be at most ${LIMITS.maxTextLength} characters.`);
+    }
+    // A frame the receiver would drop would be re-sent forever, never acknowledged.
+    const frame = JSON.stringify({ type: 'chat', id: 'x'.repeat(LIMITS.maxIdLength), text: trimmed, ts: Date.now() });
+    if (new TextEncoder().encode(frame).byteLength > LIMITS.maxMessageBytes) {
+      throw new RtcError('message-too-long', 'This message is too large to send; please shorten it.');
     }
     const entry = this.log.addLocal(randomId(), trimmed, this.host.name, Date.now());
     this.setLocalTyping(false);

@@ -1,3 +1,4 @@
+import { getDefaultServer } from './default-server.js';
 import { RtcError } from './errors.js';
 import { randomId } from './protocol.js';
 
@@ -6,16 +7,11 @@ import { randomId } from './protocol.js';
  * defaults: a page that names no server talks to the origin that served the script.
  */
 
-let defaultServer: string | undefined;
-
-/** Set by the script-tag entry to the origin that served the script. */
-export function setDefaultServer(url: string): void {
-  defaultServer = url;
-}
+export { setDefaultServer } from './default-server.js';
 
 export function resolveServerUrl(attribute: string | null | undefined): URL {
   const base = typeof location === 'undefined' ? 'http://localhost/' : location.href;
-  const raw = attribute?.trim() || defaultServer || '/peerjs';
+  const raw = attribute?.trim() || getDefaultServer() || '/peerjs';
   let url: URL;
   try {
     url = new URL(raw, base);

@@ -1,7 +1,7 @@
 import type { DataConnection, Peer } from 'peerjs';
 import { Emitter } from './emitter.js';
 import { RtcError } from './errors.js';
-import { CONTROL_LABEL, PROTOCOL_VERSION, parseControlMessage, type ControlMessage, type HelloMessage } from './protocol.js';
+import { CONTROL_LABEL, PROTOCOL_VERSION, parseControlMessage, type ControlMessage, type HelloMessage, type Presence } from './protocol.js';
 
 export interface ConversationEvents {
   message: ControlMessage;
@@ -16,6 +16,7 @@ export interface ConversationHost {
   readonly peerId: string;
   readonly name: string;
   readonly page?: { url: string; title: string };
+  readonly presence: Presence;
   countDropped(reason: string): void;
   /** Nothing uses the conversation any more: the host closes and forgets it. */
   conversationIdle(conversation: Conversation): void;
@@ -30,12 +31,16 @@ const CONNECT_TIMEOUT_MS = 15_000;
 
 /**
  * Everything between this peer and one remote peer: the `rtc-control` channel (possibly two
- * while both sides dial at once; we listen on all and send on the newest open one), the
+ * while both sides dial at once; we listen on all and send on one both sides agree on), the
  * remote's name from `hello`, and the wait for the channel to open.
  */
 export class Conversation extends Emitter<ConversationEvents> {
   remoteName = '';
   remotePage?: { url: string; title: string };
+  /** The remote's availability from hello / presence (agents set it). */
+  remoteStatus: Presence = 'online';
+  /** When the channel last opened, for "waiting since" in the agent console. */
+  openedAt = 0;
   private connections: DataConnection[] = [];
   private opened = new WeakSet<DataConnection>();
   private outgoing = new WeakSet<DataConnection>();
@@ -124,6 +129,8 @@ export class Conversation extends Emitter<ConversationEvents> {
       const hello: HelloMessage = { type: 'hello', v: PROTOCOL_VERSION };
       if (this.host.name) hello.name = this.host.name;
       if (this.host.page) hello.page = this.host.page;
+      if (this.host.presence !== 'online') hello.status = this.host.presence;
+      this.openedAt ||= Date.now();
       this.opened.add(connection);
       connection.send(hello);
       this.emit('open', undefined);
@@ -164,7 +171,8 @@ export class Conversation extends Emitter<ConversationEvents> {
     if (message.type === 'hello') {
       this.remoteName = message.name ?? '';
       this.remotePage = message.page;
-    }
+      this.remoteStatus = message.status ?? 'online';
+    } else if (message.type === 'presence') this.remoteStatus = message.status;
     this.emit('message', message);
   }
 

@@ -27,11 +27,20 @@ export const LIMITS = Object.freeze({
 
 export type CallEndReasonWire = 'hangup' | 'busy' | 'declined';
 
+export type Presence = 'online' | 'away';
+
 export interface HelloMessage {
   type: 'hello';
   v: number;
   name?: string;
   page?: { url: string; title: string };
+  /** An agent's availability; absent means online. */
+  status?: Presence;
+}
+/** An agent changed its availability. */
+export interface PresenceMessage {
+  type: 'presence';
+  status: Presence;
 }
 export interface ChatMessage {
   type: 'chat';
@@ -108,6 +117,7 @@ export interface FileCancelMessage {
 
 export type ControlMessage =
   | HelloMessage
+  | PresenceMessage
   | ChatMessage
   | AckMessage
   | TypingMessage
@@ -198,6 +208,7 @@ function build(record: Record<string, unknown>, type: string): ControlMessage | 
       const name = str(record, 'name', LIMITS.maxNameLength, true);
       const message: HelloMessage = { type, v };
       if (name !== undefined) message.name = cleanText(name).trim();
+      if (record.status === 'away' || record.status === 'online') message.status = record.status;
       if (record.page !== undefined) {
         if (!isPlainRecord(record.page)) fail('page must be an object');
         message.page = {
@@ -207,6 +218,8 @@ function build(record: Record<string, unknown>, type: string): ControlMessage | 
       }
       return message;
     }
+    case 'presence':
+      return { type, status: record.status === 'away' ? 'away' : 'online' };
     case 'chat':
       return { type, id: id(record, 'id'), text: cleanText(str(record, 'text', LIMITS.maxTextLength) as string), ts: num(record, 'ts') };
     case 'ack':

@@ -5,7 +5,7 @@ import { defaultPeerId, fetchIceServers, peerServerOptions, peerToken, validateP
 import { Conversation, type ConversationHost } from './conversation.js';
 import { Emitter } from './emitter.js';
 import { RtcError } from './errors.js';
-import { CONTROL_LABEL, FILE_LABEL, LIMITS, type ControlMessage } from './protocol.js';
+import { CONTROL_LABEL, FILE_LABEL, LIMITS, type ControlMessage, type Presence } from './protocol.js';
 import { createSafePeer } from './safe-peer.js';
 
 export type SessionStatus = 'connecting' | 'online' | 'offline' | 'failed';
@@ -17,6 +17,8 @@ export interface SessionEvents {
   /** A control message from a conversation, for chat and the support widgets. */
   message: { conversation: Conversation; message: ControlMessage };
   conversation: Conversation;
+  /** A conversation's channel opened or closed (the remote became reachable or went away). */
+  link: Conversation;
   /** A remote peer opened a raw `rtc-file` connection (one file's bytes). */
   'file-connection': DataConnection;
   error: RtcError;
@@ -53,6 +55,8 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
   status: SessionStatus = 'connecting';
   name: string;
   page?: { url: string; title: string };
+  /** This peer's availability, told to every conversation (agents set it). */
+  presence: Presence = 'online';
   peer: Peer | null = null;
   activeCall: Call | null = null;
   devices: DevicePreferences = {};
@@ -69,7 +73,7 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private destroyed = false;
-  private everOpened = false;
+  private unreachableReported = false;
 
   constructor(options: SessionOptions) {
     super();
@@ -100,7 +104,7 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
     this.peer = peer;
     peer.on('open', () => {
       this.attempt = 0;
-      this.everOpened = true;
+      this.unreachableReported = false;
       this.setStatus('online');
     });
     peer.on('connection', (connection) => this.onConnection(connection));
@@ -134,7 +138,9 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
       case 'server-error':
       case 'socket-error':
       case 'socket-closed':
-        if (!this.everOpened || this.status !== 'offline') {
+        // Once per outage, not once per retry (PeerJS reports each failure two or three ways).
+        if (!this.unreachableReported) {
+          this.unreachableReported = true;
           this.report(new RtcError('broker-unreachable', `Cannot reach the server at ${this.server.origin}; retrying.`));
         }
         this.scheduleReconnect();
@@ -188,6 +194,13 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
     this.report(new RtcError('bad-message', `Dropped an invalid message from a peer (${reason}); ${this.dropped} dropped so far.`));
   }
 
+  /** Sets our availability and tells every open conversation. */
+  setPresence(presence: Presence): void {
+    if (presence === this.presence) return;
+    this.presence = presence;
+    for (const conversation of this.conversations.values()) conversation.send({ type: 'presence', status: presence });
+  }
+
   get online(): boolean {
     return this.status === 'online';
   }
@@ -214,6 +227,8 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
       this.conversations.set(remoteId, conversation);
       const current = conversation;
       current.on('message', (message) => this.onMessage(current, message));
+      current.on('open', () => this.emit('link', current));
+      current.on('close', () => this.emit('link', current));
       this.emit('conversation', current);
     }
     return conversation;
@@ -235,7 +250,7 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
       return;
     }
     if (connection.label !== CONTROL_LABEL || connection.serialization !== 'json') {
-      // Not ours to handle yet (file transfer registers its own label); never leave it half-open.
+      // Not a label or serialization we speak; never leave it half-open.
       connection.close();
       return;
     }

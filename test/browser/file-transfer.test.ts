@@ -1,11 +1,7 @@
 import type { FileTransfers as FileTransfersType, RtcError, RtcSession, Transfer } from '../../src/index.js';
-import { BROKER, assert, equal, openPeerConnections, uniqueId, until } from './helpers.js';
+import { BROKER, assert, equal, lib, openPeerConnections, uniqueId, until } from './helpers.js';
 
-// The built script-tag bundle, like the element tests.
-const BUNDLE = '/dist/cdn/rtc-elements.js';
-const { acquireSession, releaseSession, liveSessionCount, FileTransfers, Sha256 } = (await import(
-  /* @vite-ignore */ BUNDLE
-)) as typeof import('../../src/index.js');
+const { acquireSession, releaseSession, liveSessionCount, FileTransfers, Sha256 } = lib;
 
 const MiB = 1024 * 1024;
 

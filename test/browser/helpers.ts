@@ -1,6 +1,12 @@
 /** Small browser-side helpers: no assertion library needed, every check throws with a message. */
 export const BROKER = (window as unknown as { __BROKER__: string }).__BROKER__;
 
+/** The built script-tag bundle (npm test builds first): what site owners load is what we test. */
+export const BUNDLE = '/dist/cdn/rtc-elements.js';
+/** Its lazily loaded part, which exports the classes and the session layer. */
+export const FULL_BUNDLE: string = '/dist/cdn/rtc-elements-full.js';
+export const lib = (await import(/* @vite-ignore */ FULL_BUNDLE)) as typeof import('../../src/index.js');
+
 export function assert(condition: unknown, message: string): asserts condition {
   if (!condition) throw new Error(message);
 }

@@ -1,9 +1,7 @@
 import type { RtcCall } from '../../src/index.js';
-import { BROKER, assert, equal, frame, nextEvent, openPeerConnections, uniqueId, until } from './helpers.js';
+import { BROKER, BUNDLE, assert, lib, equal, frame, nextEvent, openPeerConnections, uniqueId, until } from './helpers.js';
 
-// The built script-tag bundle (npm test builds first): what site owners load is what we test.
-const BUNDLE = '/dist/cdn/rtc-elements.js';
-const { liveSessionCount } = (await import(/* @vite-ignore */ BUNDLE)) as typeof import('../../src/index.js');
+const { liveSessionCount } = lib;
 
 function mount(attributes: Record<string, string>): RtcCall {
   const element = document.createElement('rtc-call');

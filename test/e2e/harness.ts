@@ -94,7 +94,10 @@ export function waitForFrame(page: Page, part: 'remote-video' | 'local-video', s
   return page.evaluate(
     ({ part, selector, timeout }) =>
       new Promise<number>((resolve, reject) => {
-        const video = document.querySelector(selector)?.shadowRoot?.querySelector(`[part~="${part}"]`) as HTMLVideoElement | null;
+        // `a >>> b` walks into a's shadow root to find b (elements nested in other elements).
+        let host: Element | null = null;
+        for (const step of selector.split(' >>> ')) host = (host ? host.shadowRoot : document)?.querySelector(step) ?? null;
+        const video = host?.shadowRoot?.querySelector(`[part~="${part}"]`) as HTMLVideoElement | null;
         if (!video) return reject(new Error(`no ${part}`));
         const timer = setTimeout(() => reject(new Error(`no frame on ${part} within ${timeout} ms`)), timeout);
         video.requestVideoFrameCallback((_now, meta) => {
@@ -183,10 +186,10 @@ export function uniqueId(prefix: string): string {
  * One server, one Chromium and one context per test file, started before and closed after
  * the file's tests (call inside a test file at top level).
  */
-export function useEnvironment() {
+export function useEnvironment(serverOptions: ServerOptions = {}) {
   const env = {} as { server: Awaited<ReturnType<typeof startServer>>; browser: Browser; context: BrowserContext };
   beforeAll(async () => {
-    env.server = await startServer();
+    env.server = await startServer(serverOptions);
     env.browser = await launchChrome();
     env.context = await env.browser.newContext();
   });

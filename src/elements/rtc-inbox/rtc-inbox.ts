@@ -1,0 +1,457 @@
+import { css, html, nothing, type PropertyValues } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { TickController } from '../../controllers/tick-controller.js';
+import { defineElement } from '../../define.js';
+import { format, stringsFor } from '../../i18n/localize.js';
+import type { Call } from '../../session/call.js';
+import type { Presence } from '../../session/protocol.js';
+import type { SessionEvents } from '../../session/rtc-session.js';
+import { tokens } from '../../styles/tokens.js';
+import type { RtcCall } from '../rtc-call/rtc-call.js';
+import '../rtc-call/rtc-call.js';
+import '../rtc-chat/rtc-chat.js';
+import { RtcSessionElement } from '../session-element.js';
+
+export interface InboxConversation {
+  id: string;
+  name: string;
+  page?: { url: string; title: string };
+  online: boolean;
+  unread: number;
+  lastText: string;
+  lastAt: number;
+  /** When the oldest unanswered visitor message was written (0 when answered). */
+  waitingSince: number;
+}
+
+function since(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.round(s / 60);
+  return m < 60 ? `${m} min` : `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+/**
+ * The agent console: every visitor conversation that reaches this peer id, live, with unread
+ * counts and waiting times; chat with one, answer or offer a call. Its `peer-id` is the id that
+ * `<rtc-support agent="…">` names.
+ *
+ * @tagname rtc-inbox
+ * @summary Agent console for rtc-support: conversations, chat, calls, availability.
+ *
+ * @fires {RtcEvent<'rtc-ready'>} rtc-ready - Connected to the broker; `detail: { peerId }`.
+ * @fires {RtcEvent<'rtc-error'>} rtc-error - Something failed; `detail: { code, message }`.
+ * @fires {CustomEvent<{ id: string }>} rtc-conversation - A new conversation appeared.
+ *
+ * @csspart base - The console.
+ * @csspart list - The conversation list.
+ * @csspart conversation - One entry of the list (also `selected` when open).
+ * @csspart unread - An entry's unread count.
+ * @csspart status-select - The agent's availability selector.
+ * @csspart detail - The open conversation (call + chat).
+ * @csspart offer-video-button - Offers a video call to the open conversation.
+ * @csspart offer-voice-button - Offers a voice call.
+ * @csspart end-button - Ends (archives) the open conversation.
+ *
+ * @cssproperty [--rtc-accent=#2563eb] - Primary colour.
+ * @cssproperty [--rtc-font-family=system-ui] - Font.
+ */
+export class RtcInbox extends RtcSessionElement {
+  static override styles = [
+    tokens,
+    css`
+      :host {
+        display: block;
+        height: 100%;
+        min-height: 400px;
+        color: #111827;
+      }
+      .inbox {
+        display: grid;
+        grid-template-columns: minmax(220px, 320px) 1fr;
+        height: 100%;
+        min-height: inherit;
+        border: 1px solid #e5e7eb;
+        border-radius: var(--_radius);
+        overflow: hidden;
+        background: #fff;
+      }
+      aside {
+        display: flex;
+        flex-direction: column;
+        border-right: 1px solid #e5e7eb;
+        min-height: 0;
+      }
+      .top {
+        display: flex;
+        align-items: center;
+        justify-content: space-between;
+        gap: 8px;
+        padding: 10px 12px;
+        border-bottom: 1px solid #e5e7eb;
+      }
+      h2 {
+        margin: 0;
+        font-size: 15px;
+      }
+      ul {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+        overflow-y: auto;
+        flex: 1;
+      }
+      li button {
+        display: grid;
+        grid-template-columns: 1fr auto;
+        gap: 2px 8px;
+        width: 100%;
+        padding: 10px 12px;
+        border: 0;
+        border-bottom: 1px solid #f3f4f6;
+        background: transparent;
+        text-align: left;
+        font: inherit;
+        color: inherit;
+        cursor: pointer;
+      }
+      li button[aria-current='true'] {
+        background: #eff6ff;
+      }
+      .who {
+        font-weight: 600;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      .who::before {
+        content: '';
+        display: inline-block;
+        width: 8px;
+        height: 8px;
+        margin-right: 6px;
+        border-radius: 50%;
+        background: #9ca3af;
+      }
+      .online .who::before {
+        background: #22c55e;
+      }
+      .page,
+      .last,
+      .waiting {
+        font-size: 12px;
+        color: #6b7280;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      .last {
+        grid-column: 1 / -1;
+      }
+      .waiting {
+        text-align: right;
+      }
+      .unread {
+        justify-self: end;
+        min-width: 20px;
+        padding: 0 6px;
+        border-radius: 10px;
+        background: var(--rtc-danger, #dc2626);
+        color: #fff;
+        font-size: 12px;
+        font-weight: 700;
+        text-align: center;
+      }
+      .empty {
+        padding: 16px 12px;
+        color: #6b7280;
+      }
+      .detail {
+        display: flex;
+        flex-direction: column;
+        min-width: 0;
+        min-height: 0;
+      }
+      .detail-top {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 8px;
+        padding: 8px 12px;
+        border-bottom: 1px solid #e5e7eb;
+      }
+      .detail-top .title {
+        flex: 1;
+        min-width: 0;
+      }
+      .detail-top button {
+        height: 32px;
+        padding: 0 12px;
+        border: 1px solid var(--_accent);
+        border-radius: 16px;
+        background: #fff;
+        color: var(--_accent);
+        font: inherit;
+        cursor: pointer;
+      }
+      .detail-top button:disabled {
+        opacity: 0.5;
+        cursor: not-allowed;
+      }
+      rtc-call {
+        flex: 0 0 auto;
+        height: 300px;
+        min-height: 0;
+      }
+      rtc-chat {
+        flex: 1;
+        min-height: 0;
+        --rtc-radius: 0;
+      }
+      select,
+      button {
+        font: inherit;
+      }
+      button:focus-visible,
+      select:focus-visible {
+        outline: 3px solid var(--_focus);
+        outline-offset: 2px;
+      }
+      .placeholder {
+        margin: auto;
+        color: #6b7280;
+      }
+      @media (max-width: 640px) {
+        .inbox {
+          grid-template-columns: 1fr;
+          grid-template-rows: 40% 60%;
+        }
+      }
+    `,
+  ];
+
+  /** The conversation shown on the right (a visitor's peer id). */
+  @property() selected: string | null = null;
+
+  @state() private presence: Presence = 'online';
+  @state() private callState = 'offline';
+  @state() private archived = new Set<string>();
+
+  @query('rtc-call') private callElement?: RtcCall;
+
+  private tick = new TickController(this, 15_000);
+  private baseTitle = '';
+  private known = new Set<string>();
+  private audio: AudioContext | null = null;
+  /** Every visitor's chat is held while the console is open, so none goes idle and vanishes. */
+  private holds = new Map<string, () => void>();
+
+  private get t() {
+    return stringsFor(this.lang);
+  }
+
+  /** Every conversation that reached this agent, newest activity first (read-only snapshots). */
+  get conversations(): InboxConversation[] {
+    const session = this.session.session;
+    if (!session) return [];
+    const ids = new Set([...session.conversations.keys(), ...session.chats.keys()]);
+    const list: InboxConversation[] = [];
+    for (const id of ids) {
+      if (this.archived.has(id)) continue;
+      const conversation = session.conversations.get(id);
+      const chat = session.chats.get(id);
+      const entries = chat?.log.entries ?? [];
+      const last = entries[entries.length - 1];
+      let waitingSince = 0;
+      for (let i = entries.length - 1; i >= 0 && entries[i]!.from === 'remote'; i--) waitingSince = entries[i]!.ts;
+      list.push({
+        id,
+        name: conversation?.remoteName || entries.findLast?.((e) => e.from === 'remote')?.name || id,
+        page: conversation?.remotePage,
+        online: !!conversation?.isOpen,
+        unread: chat?.unread ?? 0,
+        lastText: last?.text ?? '',
+        lastAt: last?.ts ?? conversation?.openedAt ?? 0,
+        waitingSince,
+      });
+    }
+    return list.sort((a, b) => b.lastAt - a.lastAt);
+  }
+
+  /** Sets the agent's availability, shown to every visitor. */
+  setPresence(presence: Presence): void {
+    this.presence = presence;
+    this.session.session?.setPresence(presence);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.baseTitle = document.title;
+    this.tick.running = true;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    for (const release of this.holds.values()) release();
+    this.holds.clear();
+    document.title = this.baseTitle;
+    void this.audio?.close();
+    this.audio = null;
+  }
+
+  protected override onSessionMessage({ conversation, message }: SessionEvents['message']): void {
+    const id = conversation.remoteId;
+    const session = this.session.session;
+    if (session && !this.holds.has(id) && !this.archived.has(id)) {
+      session.chatPersistence = 'local';
+      this.holds.set(id, session.chat(id).hold());
+    }
+    if (message.type === 'chat' || message.type === 'hello') {
+      if (this.archived.has(id) && message.type === 'chat') {
+        const archived = new Set(this.archived);
+        archived.delete(id);
+        this.archived = archived;
+      }
+      if (!this.known.has(id)) {
+        this.known.add(id);
+        this.dispatchEvent(new CustomEvent('rtc-conversation', { bubbles: true, composed: true, detail: { id } }));
+      }
+      if (message.type === 'chat' && (id !== this.selected || document.visibilityState !== 'visible')) this.chime();
+    }
+    // Chat state changes after this handler; render once it has.
+    queueMicrotask(() => this.requestUpdate());
+  }
+
+  protected override onCall(call: Call): void {
+    // A visitor calling: open their conversation so the agent sees who it is and the chat.
+    if (call.direction === 'incoming') {
+      this.selected = call.remoteId;
+      this.chime();
+    }
+  }
+
+  /** A short two-tone chime; browsers allow it once the agent has interacted with the page. */
+  private chime(): void {
+    try {
+      this.audio ??= new AudioContext();
+      const ctx = this.audio;
+      for (const [i, freq] of [880, 660].entries()) {
+        const osc = ctx.createOscillator();
+        const gain = ctx.createGain();
+        osc.frequency.value = freq;
+        gain.gain.setValueAtTime(0.08, ctx.currentTime + i * 0.15);
+        gain.gain.exponentialRampToValueAtTime(0.0001, ctx.currentTime + i * 0.15 + 0.14);
+        osc.connect(gain).connect(ctx.destination);
+        osc.start(ctx.currentTime + i * 0.15);
+        osc.stop(ctx.currentTime + i * 0.15 + 0.15);
+      }
+    } catch {
+      // No audio available: the badge and title still tell.
+    }
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    const unread = this.conversations.reduce((sum, c) => sum + c.unread, 0);
+    document.title = unread ? `(${unread}) ${this.baseTitle}` : this.baseTitle;
+  }
+
+  private select(id: string): void {
+    this.selected = id;
+  }
+
+  private endConversation(): void {
+    if (!this.selected) return;
+    if (this.callElement?.remotePeer === this.selected) this.callElement.hangup();
+    this.holds.get(this.selected)?.();
+    this.holds.delete(this.selected);
+    this.archived = new Set([...this.archived, this.selected]);
+    this.selected = null;
+  }
+
+  private offer(audioOnly: boolean): void {
+    if (this.selected) this.callElement?.call(this.selected, { audioOnly });
+  }
+
+  protected override render() {
+    const t = this.t;
+    const list = this.conversations;
+    const current = list.find((c) => c.id === this.selected);
+    const inCall = this.callState !== 'idle' && this.callState !== 'offline';
+    return html`<div part="base" class="inbox">
+      <aside>
+        <div class="top">
+          <h2>${t.inboxTitle}</h2>
+          <label
+            ><span class="visually-hidden">${t.inboxStatus}</span>
+            <select part="status-select" .value=${this.presence} @change=${(e: Event) => this.setPresence((e.target as HTMLSelectElement).value as Presence)}>
+              <option value="online">${t.supportOnline}</option>
+              <option value="away">${t.supportAway}</option>
+            </select></label
+          >
+        </div>
+        ${list.length === 0 ? html`<p class="empty">${t.inboxEmpty}</p>` : nothing}
+        <ul part="list" role="list">
+          ${list.map(
+            (c) => html`<li class=${c.online ? 'online' : ''}>
+              <button
+                type="button"
+                part="conversation ${c.id === this.selected ? 'selected' : ''}"
+                aria-current=${String(c.id === this.selected)}
+                data-id=${c.id}
+                @click=${() => this.select(c.id)}
+              >
+                <span class="who">${c.name}</span>
+                ${c.unread
+                  ? html`<span part="unread" class="unread" aria-label=${format(t.inboxUnread, { count: c.unread })}>${c.unread}</span>`
+                  : html`<span class="waiting">${c.waitingSince ? format(t.inboxWaiting, { time: since(Date.now() - c.waitingSince) }) : ''}</span>`}
+                <span class="page" title=${c.page?.url ?? ''}>${c.page ? c.page.title || c.page.url : ''}</span>
+                ${c.unread && c.waitingSince ? html`<span class="waiting">${format(t.inboxWaiting, { time: since(Date.now() - c.waitingSince) })}</span>` : html`<span></span>`}
+                <span class="last">${c.lastText}</span>
+              </button>
+            </li>`,
+          )}
+        </ul>
+      </aside>
+      <section part="detail" class="detail">
+        ${current
+          ? html`<div class="detail-top">
+              <div class="title">
+                <strong>${current.name}</strong>
+                <div class="page">${current.online ? t.inboxVisitorOnline : t.inboxVisitorOffline}${current.page ? ` · ${current.page.url}` : ''}</div>
+              </div>
+              <button type="button" part="offer-video-button" ?disabled=${inCall || !current.online} @click=${() => this.offer(false)}>${t.inboxOfferVideo}</button>
+              <button type="button" part="offer-voice-button" ?disabled=${inCall || !current.online} @click=${() => this.offer(true)}>${t.inboxOfferVoice}</button>
+              <button type="button" part="end-button" @click=${this.endConversation}>${t.inboxEnd}</button>
+            </div>`
+          : nothing}
+        <rtc-call
+          ?hidden=${!inCall}
+          .server=${this.server}
+          .peerId=${this.peerId}
+          .name=${this.name}
+          .iceServers=${this.iceServers}
+          @rtc-state=${(e: CustomEvent<{ state: string }>) => (this.callState = e.detail.state)}
+        ></rtc-call>
+        ${current
+          ? html`<rtc-chat
+              .server=${this.server}
+              .peerId=${this.peerId}
+              .name=${this.name}
+              .iceServers=${this.iceServers}
+              .remoteId=${current.id}
+              persist="local"
+            ></rtc-chat>`
+          : html`<p class="placeholder">${list.length ? t.inboxPick : ''}</p>`}
+      </section>
+    </div>`;
+  }
+}
+
+defineElement('rtc-inbox', RtcInbox);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'rtc-inbox': RtcInbox;
+  }
+}

@@ -1,0 +1,121 @@
+import { css } from 'lit';
+
+/**
+ * The launcher sits on pages we did not write: `all: initial` cuts inherited fonts, colours
+ * and line heights, and every size is in px so a host's `html { font-size }` changes nothing.
+ */
+export const styles = css`
+  :host {
+    all: initial;
+    --_accent: var(--rtc-accent, #2563eb);
+    --_accent-text: var(--rtc-accent-text, #ffffff);
+    --_offset: var(--rtc-support-offset, 20px);
+    --_radius: var(--rtc-radius, 12px);
+    position: fixed;
+    z-index: var(--rtc-support-z-index, 2147483000);
+    bottom: var(--_offset);
+    right: var(--_offset);
+    display: flex;
+    flex-direction: column;
+    align-items: flex-end;
+    gap: 12px;
+    font-family: var(--rtc-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
+    font-size: 14px;
+    line-height: 1.4;
+    color: #111827;
+    box-sizing: border-box;
+  }
+  :host([position='bottom-left']) {
+    right: auto;
+    left: var(--_offset);
+    align-items: flex-start;
+  }
+  :host *,
+  :host *::before,
+  :host *::after {
+    box-sizing: border-box;
+  }
+  [hidden] {
+    display: none !important;
+  }
+  .launcher {
+    position: relative;
+    width: 60px;
+    height: 60px;
+    margin: 0;
+    padding: 0;
+    border: 0;
+    border-radius: 50%;
+    display: grid;
+    place-items: center;
+    background: var(--_accent);
+    color: var(--_accent-text);
+    box-shadow: 0 6px 20px rgba(0, 0, 0, 0.25);
+    cursor: pointer;
+    transition: transform 0.15s ease;
+  }
+  .launcher:hover {
+    transform: scale(1.05);
+  }
+  .launcher:focus-visible {
+    outline: 3px solid var(--rtc-focus-ring, #93c5fd);
+    outline-offset: 3px;
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .launcher {
+      transition: none;
+    }
+  }
+  .badge {
+    position: absolute;
+    top: -4px;
+    right: -4px;
+    min-width: 22px;
+    height: 22px;
+    padding: 0 6px;
+    border-radius: 11px;
+    background: var(--rtc-danger, #dc2626);
+    color: #fff;
+    font-size: 12px;
+    font-weight: 700;
+    line-height: 22px;
+    text-align: center;
+    box-shadow: 0 0 0 2px #fff;
+  }
+  .panel {
+    display: flex;
+    width: 380px;
+    height: min(640px, calc(100vh - 120px));
+    border-radius: var(--_radius);
+    background: #fff;
+    box-shadow: 0 12px 40px rgba(0, 0, 0, 0.28);
+    overflow: hidden;
+  }
+  .panel.loading {
+    align-items: center;
+    justify-content: center;
+    color: #6b7280;
+  }
+  /* Narrow screens: the panel takes the whole viewport; the launcher closes it. */
+  @media (max-width: 479px) {
+    .panel {
+      position: fixed;
+      inset: 0;
+      width: 100vw;
+      height: 100vh;
+      height: 100dvh;
+      border-radius: 0;
+    }
+    :host([open]) .launcher {
+      position: fixed;
+      top: 8px;
+      right: 8px;
+      width: 44px;
+      height: 44px;
+      box-shadow: none;
+      background: transparent;
+      color: #111827;
+      z-index: 1;
+    }
+  }
+`;

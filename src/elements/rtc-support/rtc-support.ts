@@ -1,0 +1,197 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { defineElement } from '../../define.js';
+import { styles } from './rtc-support.styles.js';
+import { supportStore } from './support-store.js';
+
+/**
+ * Everything in this module is in the script tag's first download, so it imports only Lit and
+ * a few lines of its own: the panel (chat, call, PeerJS) loads on first interaction.
+ */
+const loadPanel = () => import('./support-panel.js');
+
+const chatIcon = html`<svg viewBox="0 0 24 24" width="26" height="26" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false"><path d="M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z"/></svg>`;
+const closeIcon = html`<svg viewBox="0 0 24 24" width="26" height="26" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" aria-hidden="true" focusable="false"><path d="M18 6L6 18M6 6l12 12"/></svg>`;
+
+/**
+ * A floating support button for any site: chat and a video or voice call with an agent who
+ * answers from `<rtc-inbox>`. Two lines of HTML; the chat and call load on first interaction.
+ *
+ * @tagname rtc-support
+ * @summary Floating support launcher with chat and calls to an agent.
+ *
+ * @fires {RtcEvent<'rtc-open'>} rtc-open - The panel opened.
+ * @fires {RtcEvent<'rtc-close'>} rtc-close - The panel closed.
+ * @fires {RtcEvent<'rtc-message'>} rtc-message - Bubbles from the chat inside.
+ * @fires {RtcEvent<'rtc-unread'>} rtc-unread - Bubbles from the chat inside.
+ * @fires {RtcEvent<'rtc-error'>} rtc-error - Bubbles from the chat or call inside.
+ *
+ * @csspart launcher - The round floating button.
+ * @csspart badge - The unread count on the launcher.
+ * @csspart panel - The panel (header, chat, call).
+ * @csspart header - The panel header.
+ * @csspart availability - The agent's availability line.
+ * @csspart close-button - Closes the panel.
+ * @csspart call-buttons - The video / voice call buttons.
+ * @csspart greeting - The greeting shown before the first message.
+ * @csspart name-form - The pre-chat name step (`ask-name`).
+ * @csspart offline-note - Shown while no agent is reachable.
+ *
+ * @cssproperty [--rtc-accent=#2563eb] - Launcher and primary colour.
+ * @cssproperty [--rtc-accent-text=#ffffff] - Text on the primary colour.
+ * @cssproperty [--rtc-support-offset=20px] - Distance from the viewport corner.
+ * @cssproperty [--rtc-support-z-index=2147483000] - Stacking level above the host page.
+ * @cssproperty [--rtc-radius=12px] - Corner radius.
+ * @cssproperty [--rtc-font-family=system-ui] - Font.
+ */
+export class RtcSupport extends LitElement {
+  static override styles = styles;
+
+  /** The agent's peer id (the `peer-id` of their `<rtc-inbox>`). */
+  @property() agent = '';
+  /** Whether the panel is open (reflected). */
+  @property({ type: Boolean, reflect: true }) open = false;
+  /** `bottom-right` (default) or `bottom-left`. */
+  @property({ reflect: true }) position: 'bottom-right' | 'bottom-left' = 'bottom-right';
+  /** Accessible name and tooltip of the launcher. */
+  @property() label = 'Chat with us';
+  /** Panel heading. */
+  @property() override title = 'Support';
+  /** First line shown to a visitor before any message. */
+  @property() greeting = 'Hi! How can we help?';
+  /** Ask the visitor's name before the first message. */
+  @property({ type: Boolean, attribute: 'ask-name' }) askName = false;
+  /** URL of the PeerServer mount. Default: the origin that served the script, path `/peerjs`. */
+  @property() server: string | null = null;
+  /** JSON array of RTCIceServer. Default: what the server's `/rtc-config` returns. */
+  @property({ attribute: 'ice-servers' }) iceServers: string | null = null;
+
+  @state() private unread = 0;
+  @state() private panelReady = false;
+
+  private loading: Promise<unknown> | null = null;
+
+  /** Opens the panel (loads chat and call on first use). */
+  show(): void {
+    this.open = true;
+  }
+
+  hide(): void {
+    this.open = false;
+  }
+
+  toggle(): void {
+    this.open = !this.open;
+  }
+
+  /** Forgets this visitor here: id, name, transcript, open state (for shared computers). */
+  reset(): void {
+    supportStore(this.agent).clear();
+    this.open = false;
+    this.unread = 0;
+    // Dropping the panel releases its session; the next open starts a new visitor.
+    this.panelReady = false;
+    void this.updateComplete.then(() => (this.panelReady = !!this.loading));
+  }
+
+  /** Loads the panel module; on hover or focus too, so a click finds it ready. */
+  private prefetch(): Promise<unknown> {
+    this.loading ??= loadPanel().then(
+      () => (this.panelReady = true),
+      (error: unknown) => {
+        this.loading = null;
+        this.dispatchEvent(
+          new CustomEvent('rtc-error', {
+            bubbles: true,
+            composed: true,
+            detail: { code: 'connection-failed', message: `The support chat could not be loaded: ${String(error)}` },
+          }),
+        );
+      },
+    );
+    return this.loading;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    const store = supportStore(this.agent);
+    this.unread = store.unread;
+    if (store.open) this.open = true;
+    // A visitor with a conversation gets live replies (and the badge) without clicking again.
+    else if (store.visitorId) (window.requestIdleCallback ?? setTimeout)(() => void this.prefetch());
+    window.addEventListener('storage', this.onStorage);
+    this.addEventListener('rtc-unread', this.onUnread);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('storage', this.onStorage);
+    this.removeEventListener('rtc-unread', this.onUnread);
+  }
+
+  /** Another tab of the site read or received messages: one badge count everywhere. */
+  private onStorage = (event: StorageEvent) => {
+    if (event.key?.startsWith('rtc-support:')) this.unread = supportStore(this.agent).unread;
+  };
+
+  private onUnread = (event: Event) => {
+    const count = (event as CustomEvent<{ count: number }>).detail.count;
+    this.unread = count;
+    supportStore(this.agent).unread = count;
+  };
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('open') && this.open) void this.prefetch();
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (!changed.has('open') || changed.get('open') === undefined) return;
+    supportStore(this.agent).open = this.open;
+    this.dispatchEvent(new CustomEvent(this.open ? 'rtc-open' : 'rtc-close', { bubbles: true, composed: true, detail: {} }));
+  }
+
+  protected override render() {
+    const badge = this.unread > 0 && !this.open;
+    return html`
+      ${this.panelReady
+        ? html`<rtc-support-panel
+            part="panel"
+            class="panel"
+            ?hidden=${!this.open}
+            .agent=${this.agent}
+            .heading=${this.title}
+            .greeting=${this.greeting}
+            .askName=${this.askName}
+            .server=${this.server}
+            .iceServers=${this.iceServers}
+            .active=${this.open}
+            @rtc-support-close=${() => this.hide()}
+          ></rtc-support-panel>`
+        : this.open
+          ? html`<div part="panel" class="panel loading" role="status">Loading…</div>`
+          : nothing}
+      <button
+        type="button"
+        part="launcher"
+        class="launcher"
+        aria-label=${badge ? `${this.label} (${this.unread} unread)` : this.label}
+        title=${this.label}
+        aria-expanded=${String(this.open)}
+        @click=${() => this.toggle()}
+        @pointerenter=${() => void this.prefetch()}
+        @focus=${() => void this.prefetch()}
+      >
+        ${this.open ? closeIcon : chatIcon}
+        ${badge ? html`<span part="badge" class="badge" aria-hidden="true">${this.unread > 99 ? '99+' : this.unread}</span>` : nothing}
+      </button>
+    `;
+  }
+}
+
+defineElement('rtc-support', RtcSupport);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'rtc-support': RtcSupport;
+  }
+}

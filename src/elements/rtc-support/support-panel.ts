@@ -1,0 +1,271 @@
+import { css, html, nothing, type PropertyValues } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { defineElement } from '../../define.js';
+import type { CallElementState } from '../../events.js';
+import { stringsFor } from '../../i18n/localize.js';
+import { tokens } from '../../styles/tokens.js';
+import type { RtcCall } from '../rtc-call/rtc-call.js';
+import '../rtc-call/rtc-call.js';
+import '../rtc-chat/rtc-chat.js';
+import { RtcSessionElement } from '../session-element.js';
+import { supportStore } from './support-store.js';
+
+/**
+ * The support panel behind `<rtc-support>`'s launcher: loaded on first interaction because it
+ * brings the chat, the call and PeerJS. Internal: sites use `<rtc-support>`.
+ *
+ * @tagname rtc-support-panel
+ * @summary Internal panel of rtc-support (chat + call with the agent).
+ */
+export class RtcSupportPanel extends RtcSessionElement {
+  static override styles = [
+    tokens,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        width: 100%;
+        height: 100%;
+        background: #fff;
+        color: #111827;
+      }
+      header {
+        display: flex;
+        align-items: center;
+        gap: 10px;
+        padding: 12px 14px;
+        background: var(--_accent);
+        color: var(--_accent-text);
+      }
+      .titles {
+        flex: 1;
+        min-width: 0;
+      }
+      h2 {
+        margin: 0;
+        font-size: 16px;
+        font-weight: 600;
+      }
+      .availability {
+        display: flex;
+        align-items: center;
+        gap: 6px;
+        font-size: 12px;
+        opacity: 0.95;
+      }
+      .dot {
+        width: 8px;
+        height: 8px;
+        border-radius: 50%;
+        background: #9ca3af;
+      }
+      .dot.online {
+        background: #22c55e;
+      }
+      .dot.away {
+        background: #f59e0b;
+      }
+      .icon {
+        border: 0;
+        background: transparent;
+        color: inherit;
+        font: inherit;
+        cursor: pointer;
+        padding: 6px;
+        border-radius: 8px;
+        line-height: 0;
+      }
+      .call-buttons {
+        display: flex;
+        gap: 8px;
+        padding: 8px 12px;
+        border-bottom: 1px solid #e5e7eb;
+      }
+      .call-buttons button,
+      .name-form button {
+        flex: 1;
+        height: 36px;
+        border: 1px solid var(--_accent);
+        border-radius: 18px;
+        background: #fff;
+        color: var(--_accent);
+        font: inherit;
+        font-weight: 600;
+        cursor: pointer;
+      }
+      .call-buttons button:disabled {
+        opacity: 0.5;
+        cursor: not-allowed;
+      }
+      button:focus-visible,
+      input:focus-visible {
+        outline: 3px solid var(--_focus);
+        outline-offset: 2px;
+      }
+      rtc-call {
+        flex: 0 0 auto;
+        height: 260px;
+        min-height: 0;
+        --rtc-radius: 0;
+      }
+      rtc-call.calling-only {
+        height: 200px;
+      }
+      .note {
+        margin: 8px 12px 0;
+        padding: 8px 10px;
+        border-radius: 8px;
+        background: #f3f4f6;
+        font-size: 13px;
+      }
+      .note.offline {
+        background: #fef3c7;
+      }
+      rtc-chat {
+        flex: 1;
+        min-height: 0;
+        --rtc-radius: 12px;
+      }
+      .name-form {
+        display: flex;
+        flex-direction: column;
+        gap: 10px;
+        padding: 20px 16px;
+      }
+      .name-form input {
+        height: 40px;
+        padding: 0 12px;
+        border: 1px solid #d1d5db;
+        border-radius: 8px;
+        font: inherit;
+      }
+      .name-form button {
+        flex: none;
+        background: var(--_accent);
+        color: var(--_accent-text);
+      }
+    `,
+  ];
+
+  @property() agent = '';
+  @property() heading = 'Support';
+  @property() greeting = '';
+  @property({ type: Boolean }) askName = false;
+  /** Whether the panel is on screen (the launcher is open). */
+  @property({ type: Boolean }) active = false;
+
+  @state() private callState: CallElementState = 'offline';
+  @state() private visitorName = '';
+
+  @query('rtc-call') private callElement?: RtcCall;
+
+  override connectedCallback(): void {
+    const store = supportStore(this.agent);
+    // The visitor's id is fixed before the session binds, so chat and call share it.
+    this.peerId = store.ensureVisitorId();
+    this.visitorName = store.name;
+    this.name = this.visitorName || null;
+    super.connectedCallback();
+  }
+
+  private get t() {
+    return stringsFor(this.lang);
+  }
+
+  /** online / away from the agent's own status; offline when its peer cannot be reached. */
+  get availability(): 'online' | 'away' | 'offline' {
+    const conversation = this.session.session?.conversations.get(this.agent);
+    if (!conversation?.isOpen) return 'offline';
+    return conversation.remoteStatus;
+  }
+
+  private get agentName(): string {
+    return this.session.session?.conversations.get(this.agent)?.remoteName || '';
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    // Opening the panel shows the newest messages: they are read now.
+    if (changed.has('active') && this.active) this.renderRoot.querySelector('rtc-chat')?.markRead();
+  }
+
+  private onCallState(event: Event): void {
+    this.callState = (event as CustomEvent<{ state: CallElementState }>).detail.state;
+  }
+
+  private startCall(audioOnly: boolean): void {
+    this.callElement?.call(this.agent, { audioOnly });
+  }
+
+  private submitName(event: Event): void {
+    event.preventDefault();
+    const input = (event.target as HTMLFormElement).querySelector('input')!;
+    const name = input.value.trim().slice(0, 80);
+    if (!name) {
+      input.focus();
+      return;
+    }
+    supportStore(this.agent).name = name;
+    this.visitorName = name;
+    this.name = name;
+  }
+
+  protected override render() {
+    const t = this.t;
+    const availability = this.availability;
+    const inCall = this.callState !== 'idle' && this.callState !== 'offline';
+    const needName = this.askName && !this.visitorName;
+    const agentLabel = this.agentName ? `${this.agentName} · ` : '';
+    const availabilityText = { online: t.supportOnline, away: t.supportAway, offline: t.supportOffline }[availability];
+    return html`
+      <header part="header">
+        <div class="titles">
+          <h2>${this.heading}</h2>
+          <div part="availability" class="availability"><span class="dot ${availability}"></span>${agentLabel}${availabilityText}</div>
+        </div>
+        <button type="button" part="close-button" class="icon" aria-label=${t.supportClose} title=${t.supportClose} @click=${() => this.dispatchEvent(new Event('rtc-support-close'))}>
+          <svg viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" aria-hidden="true"><path d="M18 6L6 18M6 6l12 12" /></svg>
+        </button>
+      </header>
+      ${needName
+        ? html`<form part="name-form" class="name-form" @submit=${this.submitName}>
+            <label for="visitor-name">${t.supportAskName}</label>
+            <input id="visitor-name" autocomplete="name" maxlength="80" required />
+            <button>${t.supportStart}</button>
+          </form>`
+        : html`
+            <div part="call-buttons" class="call-buttons" ?hidden=${inCall}>
+              <button type="button" part="video-call-button" ?disabled=${availability === 'offline'} @click=${() => this.startCall(false)}>${t.call}</button>
+              <button type="button" part="voice-call-button" ?disabled=${availability === 'offline'} @click=${() => this.startCall(true)}>${t.callVoice}</button>
+            </div>
+            <rtc-call
+              exportparts="base: call"
+              ?hidden=${!inCall}
+              .server=${this.server}
+              .peerId=${this.peerId}
+              .name=${this.name}
+              .iceServers=${this.iceServers}
+              .remoteId=${this.agent}
+              @rtc-state=${this.onCallState}
+            ></rtc-call>
+            ${availability === 'offline' ? html`<p part="offline-note" class="note offline">${t.supportOfflineNote}</p>` : nothing}
+            ${this.greeting ? html`<p part="greeting" class="note">${this.greeting}</p>` : nothing}
+            <rtc-chat
+              .server=${this.server}
+              .peerId=${this.peerId}
+              .name=${this.name}
+              .iceServers=${this.iceServers}
+              .remoteId=${this.agent}
+              persist="local"
+            ></rtc-chat>
+          `}
+    `;
+  }
+}
+
+defineElement('rtc-support-panel', RtcSupportPanel);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'rtc-support-panel': RtcSupportPanel;
+  }
+}

@@ -1,0 +1,152 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { Page } from 'playwright-core';
+import { newPage, pageErrors, uniqueId, useEnvironment, waitForFrame, waitForRtcEvent } from './harness.js';
+
+// Host pages are real files on the server (Chrome refuses localhost sockets from documents a
+// test fabricates), so the demo folder is copied and the test writes its own pages beside it.
+const site = mkdtempSync(join(tmpdir(), 'rtc-support-site-'));
+cpSync('demo', site, { recursive: true });
+const env = useEnvironment({ staticRoots: { demo: site } });
+afterAll(() => rmSync(site, { recursive: true, force: true }));
+
+/** A page we did not write: nothing but the two lines a site owner pastes (and hostile CSS). */
+function hostPage(agent: string, extra = '') {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Plain host</title>
+<style>* { box-sizing: content-box !important; } html { font-size: 24px; } button { font-size: 3rem !important; } header { position: fixed; top: 0; z-index: 2147483647; }</style>
+<script type="module" src="/cdn/rtc-elements.js"></script></head>
+<body><header>Host header</header><p style="height: 3000px">Host content</p>
+<rtc-support agent="${agent}" ${extra}></rtc-support></body></html>`;
+}
+
+function writeHost(agent: string, extra = ''): string {
+  const name = `host-${agent}.html`;
+  writeFileSync(join(site, name), hostPage(agent, extra));
+  return `${env.server.url}${name}`;
+}
+
+async function openVisitor(agent: string, extra = ''): Promise<Page> {
+  const page = await newPage(env.context);
+  await page.goto(writeHost(agent, extra));
+  await page.locator('rtc-support [part~="launcher"]').waitFor();
+  return page;
+}
+
+async function openAgent(agent: string): Promise<Page> {
+  const page = await newPage(env.context);
+  await page.goto(env.server.url);
+  await page.evaluate((agent) => {
+    document.body.innerHTML = '';
+    const inbox = document.createElement('rtc-inbox');
+    inbox.setAttribute('peer-id', agent);
+    inbox.setAttribute('name', 'Sam');
+    inbox.style.height = '700px';
+    document.body.append(inbox);
+  }, agent);
+  await waitForRtcEvent(page, 'rtc-ready');
+  return page;
+}
+
+const visitorInput = (page: Page) => page.locator('rtc-support rtc-chat [part~="input"]');
+
+async function say(page: Page, text: string) {
+  await visitorInput(page).fill(text);
+  await visitorInput(page).press('Enter');
+}
+
+describe('<rtc-support> and <rtc-inbox>', () => {
+  it('a plain host page: open, chat, video call the agent accepts, frames both ways, hang up and keep chatting', async () => {
+    const agentId = uniqueId('agent');
+    const agent = await openAgent(agentId);
+    const visitor = await openVisitor(agentId);
+    // The host page is not disturbed: nothing focused, nothing scrolled.
+    expect(await visitor.evaluate(() => [document.activeElement === document.body, window.scrollY])).toEqual([true, 0]);
+    await visitor.locator('rtc-support [part~="launcher"]').click();
+    expect(await visitor.locator('rtc-support').getAttribute('open')).toBe('');
+    expect(await visitor.locator('rtc-support [part~="launcher"]').getAttribute('aria-expanded')).toBe('true');
+    await expect.poll(() => visitor.locator('rtc-support [part~="availability"]').textContent(), { timeout: 20_000 }).toContain('Online');
+    await say(visitor, 'Hello, do you sell tents?');
+    await expect.poll(() => agent.locator('rtc-inbox [part~="conversation"]').count(), { timeout: 20_000 }).toBe(1);
+    await agent.locator('rtc-inbox [part~="conversation"]').click();
+    await expect.poll(() => agent.locator('rtc-inbox rtc-chat [part~="bubble"]').first().textContent()).toBe('Hello, do you sell tents?');
+    // The inbox shows the page the visitor wrote from.
+    expect(await agent.locator('rtc-inbox [part~="conversation"]').textContent()).toContain('Plain host');
+    await agent.locator('rtc-inbox rtc-chat [part~="input"]').fill('Yes! Want to see them on video?');
+    await agent.locator('rtc-inbox rtc-chat [part~="input"]').press('Enter');
+    await expect.poll(() => visitor.locator('rtc-support rtc-chat [part~="bubble"]').allTextContents()).toContain('Yes! Want to see them on video?');
+
+    // Devices start only now, after the visitor asks.
+    expect(await visitor.evaluate(() => (window as unknown as { __tracks: unknown[] }).__tracks.length)).toBe(0);
+    await visitor.locator('rtc-support [part~="video-call-button"]').click();
+    expect(await waitForRtcEvent(agent, 'rtc-incoming')).toMatchObject({ video: true });
+    await agent.locator('rtc-inbox rtc-call [part~="answer-button"]').click();
+    await Promise.all([waitForRtcEvent(visitor, 'rtc-connected'), waitForRtcEvent(agent, 'rtc-connected')]);
+    const widths = await Promise.all([waitForFrame(visitor, 'remote-video', 'rtc-support >>> rtc-support-panel >>> rtc-call'), waitForFrame(agent, 'remote-video', 'rtc-inbox >>> rtc-call')]);
+    expect(Math.min(...widths)).toBeGreaterThan(0);
+
+    await visitor.locator('rtc-support rtc-call [part~="hangup-button"]').click();
+    expect(await waitForRtcEvent(agent, 'rtc-ended')).toMatchObject({ reason: 'remote-hangup' });
+    await say(visitor, 'Thanks, I will take the green one.');
+    await expect.poll(() => agent.locator('rtc-inbox rtc-chat [part~="bubble"]').allTextContents()).toContain('Thanks, I will take the green one.');
+    expect(pageErrors(visitor)).toEqual([]);
+    expect(pageErrors(agent)).toEqual([]);
+    await Promise.all([visitor.close(), agent.close()]);
+  });
+
+  it('a message left while the agent is offline reaches the agent when it comes online; a reload restores it', async () => {
+    const agentId = uniqueId('agent');
+    const visitor = await openVisitor(agentId);
+    await visitor.locator('rtc-support [part~="launcher"]').click();
+    await expect.poll(() => visitor.locator('rtc-support [part~="offline-note"]').count(), { timeout: 20_000 }).toBe(1);
+    await say(visitor, 'Anyone there? Call me back please.');
+    await expect.poll(() => visitor.locator('rtc-support rtc-chat [part~="notice"]').textContent()).toContain('delivered when');
+    // A reload keeps the conversation and the open panel.
+    await visitor.reload();
+    await expect.poll(() => visitor.locator('rtc-support rtc-chat [part~="bubble"]').allTextContents(), { timeout: 20_000 }).toEqual([
+      'Anyone there? Call me back please.',
+    ]);
+    const agent = await openAgent(agentId);
+    await expect.poll(() => agent.locator('rtc-inbox [part~="conversation"]').count(), { timeout: 40_000 }).toBe(1);
+    expect(await agent.locator('rtc-inbox [part~="unread"]').textContent()).toBe('1');
+    await Promise.all([visitor.close(), agent.close()]);
+  });
+
+  it('three visitors at once appear in the inbox with the right unread counts', async () => {
+    const agentId = uniqueId('agent');
+    const agent = await openAgent(agentId);
+    const visitors = await Promise.all([1, 2, 3].map(() => openVisitor(agentId)));
+    // Separate visitors: each page gets its own id (different browser contexts would too).
+    for (const [i, visitor] of visitors.entries()) {
+      await visitor.evaluate(() => localStorage.clear());
+      await visitor.reload();
+      await visitor.locator('rtc-support [part~="launcher"]').click();
+      for (let n = 0; n <= i; n++) await say(visitor, `visitor ${i + 1} message ${n + 1}`);
+    }
+    await expect
+      .poll(async () => (await agent.locator('rtc-inbox [part~="unread"]').allTextContents()).sort(), { timeout: 30_000 })
+      .toEqual(['1', '2', '3']);
+    await expect.poll(() => agent.title()).toMatch(/^\(6\)/);
+    await Promise.all([...visitors.map((v) => v.close()), agent.close()]);
+  });
+
+  it('loads at most 12 KB of gzipped JavaScript before the launcher is visible, and the rest on first interaction', async () => {
+    const page = await newPage(env.context);
+    const scripts = new Map<string, number>();
+    page.on('response', async (response) => {
+      if (response.request().resourceType() === 'script') scripts.set(response.url(), gzipSync(await response.body()).length);
+    });
+    await page.goto(writeHost('budget-agent'));
+    await page.locator('rtc-support [part~="launcher"]').waitFor({ state: 'visible' });
+    const before = [...scripts.values()].reduce((a, b) => a + b, 0);
+    expect(before).toBeGreaterThan(0);
+    expect(before).toBeLessThanOrEqual(12 * 1024);
+    expect([...scripts.keys()].some((url) => url.includes('support-panel'))).toBe(false);
+    // Hovering prefetches the panel (chat, call, PeerJS).
+    await page.locator('rtc-support [part~="launcher"]').hover();
+    await expect.poll(() => [...scripts.keys()].some((url) => url.includes('support-panel'))).toBe(true);
+    await page.close();
+  });
+});
