@@ -14,7 +14,7 @@ export const en = {
   call: 'Video call',
   callVoice: 'Voice call',
   answer: 'Answer',
-  answerVoice: 'Answer with audio only',
+  answerVoice: 'Audio only',
   decline: 'Decline',
   cancel: 'Cancel',
   hangup: 'Hang up',

@@ -96,6 +96,30 @@ describe('<rtc-support> and <rtc-inbox>', () => {
     await Promise.all([visitor.close(), agent.close()]);
   });
 
+  it('the agent offers a call; the visitor is asked first, and declining leaves the chat as it was', async () => {
+    const agentId = uniqueId('agent');
+    const agent = await openAgent(agentId);
+    const visitor = await openVisitor(agentId);
+    await visitor.locator('rtc-support [part~="launcher"]').click();
+    await say(visitor, 'Can you show me the stove?');
+    await agent.locator('rtc-inbox [part~="conversation"]').click();
+    await agent.locator('rtc-inbox [part~="offer-video-button"]').click();
+    expect(await waitForRtcEvent(visitor, 'rtc-incoming')).toMatchObject({ from: agentId, video: true });
+    // Nothing captured on the visitor's side until they agree.
+    expect(await visitor.evaluate(() => (window as unknown as { __tracks: unknown[] }).__tracks.length)).toBe(0);
+    await visitor.locator('rtc-support rtc-call [part~="decline-button"]').click();
+    expect(await waitForRtcEvent(agent, 'rtc-ended')).toMatchObject({ reason: 'declined' });
+    expect(await visitor.evaluate(() => (window as unknown as { __tracks: unknown[] }).__tracks.length)).toBe(0);
+    await expect.poll(() => visitor.locator('rtc-support [part~="video-call-button"]').isVisible()).toBe(true);
+    // Offered again and accepted: the call connects.
+    await agent.locator('rtc-inbox [part~="offer-voice-button"]').click();
+    expect(await waitForRtcEvent(visitor, 'rtc-incoming', { video: false })).toBeTruthy();
+    await visitor.locator('rtc-support rtc-call [part~="answer-button"]').click();
+    await Promise.all([waitForRtcEvent(visitor, 'rtc-connected'), waitForRtcEvent(agent, 'rtc-connected')]);
+    expect(pageErrors(visitor)).toEqual([]);
+    await Promise.all([visitor.close(), agent.close()]);
+  });
+
   it('a message left while the agent is offline reaches the agent when it comes online; a reload restores it', async () => {
     const agentId = uniqueId('agent');
     const visitor = await openVisitor(agentId);
@@ -130,6 +154,20 @@ describe('<rtc-support> and <rtc-inbox>', () => {
       .toEqual(['1', '2', '3']);
     await expect.poll(() => agent.title()).toMatch(/^\(6\)/);
     await Promise.all([...visitors.map((v) => v.close()), agent.close()]);
+  });
+
+  it('works from the keyboard: Tab to the launcher, Enter opens, Escape closes and returns focus', async () => {
+    const visitor = await openVisitor(uniqueId('agent'));
+    // The host page has nothing focusable before it: the first Tab reaches the launcher.
+    await visitor.keyboard.press('Tab');
+    expect(await visitor.evaluate(() => document.activeElement?.tagName)).toBe('RTC-SUPPORT');
+    await visitor.keyboard.press('Enter');
+    await expect.poll(() => visitor.locator('rtc-support').getAttribute('open')).toBe('');
+    await visitor.locator('rtc-support rtc-chat [part~="input"]').focus();
+    await visitor.keyboard.press('Escape');
+    await expect.poll(() => visitor.locator('rtc-support').getAttribute('open')).toBeNull();
+    expect(await visitor.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.getAttribute('part'))).toBe('launcher');
+    await visitor.close();
   });
 
   it('loads at most 12 KB of gzipped JavaScript before the launcher is visible, and the rest on first interaction', async () => {

@@ -96,7 +96,7 @@ export const styles = css`
     justify-content: center;
     color: #6b7280;
   }
-  /* Narrow screens: the panel takes the whole viewport; the launcher closes it. */
+  /* Narrow screens: the panel takes the whole viewport. */
   @media (max-width: 479px) {
     .panel {
       position: fixed;
@@ -106,16 +106,9 @@ export const styles = css`
       height: 100dvh;
       border-radius: 0;
     }
+    /* The panel's own close button takes over; a floating button would cover the chat. */
     :host([open]) .launcher {
-      position: fixed;
-      top: 8px;
-      right: 8px;
-      width: 44px;
-      height: 44px;
-      box-shadow: none;
-      background: transparent;
-      color: #111827;
-      z-index: 1;
+      display: none;
     }
   }
 `;

@@ -121,13 +121,22 @@ export class RtcSupport extends LitElement {
     else if (store.visitorId) (window.requestIdleCallback ?? setTimeout)(() => void this.prefetch());
     window.addEventListener('storage', this.onStorage);
     this.addEventListener('rtc-unread', this.onUnread);
+    this.addEventListener('keydown', this.onKeyDown);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener('storage', this.onStorage);
     this.removeEventListener('rtc-unread', this.onUnread);
+    this.removeEventListener('keydown', this.onKeyDown);
   }
+
+  /** Escape closes the panel and puts focus back on the launcher, like any dialog. */
+  private onKeyDown = (event: KeyboardEvent) => {
+    if (event.key !== 'Escape' || !this.open) return;
+    this.hide();
+    this.renderRoot.querySelector<HTMLButtonElement>('.launcher')?.focus();
+  };
 
   /** Another tab of the site read or received messages: one badge count everywhere. */
   private onStorage = (event: StorageEvent) => {
