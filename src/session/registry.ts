@@ -47,6 +47,20 @@ export function acquireSession(options: SessionOptions): RtcSession {
   return session;
 }
 
+/**
+ * Shares a session you built yourself (Storybook previews, tests, an app that manages its own
+ * lifetime): elements naming its server and peer id use it instead of creating one. It is never
+ * destroyed by the registry; call `session.destroy()` and `withdrawSession()` when done.
+ */
+export function provideSession(session: RtcSession): void {
+  sessions.set(keyOf(session.server, session.peerId), { session, refs: Number.POSITIVE_INFINITY });
+}
+
+export function withdrawSession(session: RtcSession): void {
+  const key = keyOf(session.server, session.peerId);
+  if (sessions.get(key)?.session === session) sessions.delete(key);
+}
+
 export function releaseSession(session: RtcSession): void {
   const key = keyOf(session.server, session.peerId);
   const entry = sessions.get(key);
