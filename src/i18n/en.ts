@@ -87,6 +87,7 @@ export const en = {
   supportClose: 'Close',
   supportAskName: 'Your name',
   supportStart: 'Start chat',
+  supportElsewhere: 'This chat is open in another tab. Close it there to continue here.',
   supportOfflineNote: 'No one is available right now. Leave a message and we will answer here as soon as we are back.',
   inboxTitle: 'Conversations',
   inboxEmpty: 'No conversations yet. Visitors who open the support chat appear here.',

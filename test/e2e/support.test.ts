@@ -170,6 +170,22 @@ describe('<rtc-support> and <rtc-inbox>', () => {
     await visitor.close();
   });
 
+  it('a second tab of the same visitor says the chat is open elsewhere instead of fighting for the id', async () => {
+    const agentId = uniqueId('agent');
+    const first = await openVisitor(agentId);
+    await first.locator('rtc-support [part~="launcher"]').click();
+    await expect.poll(() => first.locator('rtc-support [part~="availability"]').count()).toBe(1);
+    await first.locator('rtc-support rtc-chat [part~="input"]').waitFor();
+    await waitForRtcEvent(first, 'rtc-ready');
+    const second = await newPage(env.context); // same context: same localStorage, so the same visitor
+    await second.goto(first.url());
+    await second.locator('rtc-support [part~="launcher"]').click();
+    await expect.poll(() => second.locator('rtc-support [part~="offline-note"]').textContent(), { timeout: 20_000 }).toContain('another tab');
+    // The first tab keeps its connection.
+    expect(await first.evaluate(() => (window as unknown as { __events: { type: string; detail: { code?: string } }[] }).__events.some((e) => e.detail?.code === 'id-taken'))).toBe(false);
+    await Promise.all([first.close(), second.close()]);
+  });
+
   it('loads at most 12 KB of gzipped JavaScript before the launcher is visible, and the rest on first interaction', async () => {
     const page = await newPage(env.context);
     const scripts = new Map<string, number>();

@@ -10,6 +10,7 @@ import { tokens } from '../../styles/tokens.js';
 import type { RtcCall } from '../rtc-call/rtc-call.js';
 import '../rtc-call/rtc-call.js';
 import '../rtc-chat/rtc-chat.js';
+import { Chime } from '../chime.js';
 import { RtcSessionElement } from '../session-element.js';
 
 export interface InboxConversation {
@@ -242,7 +243,7 @@ export class RtcInbox extends RtcSessionElement {
   private tick = new TickController(this, 15_000);
   private baseTitle = '';
   private known = new Set<string>();
-  private audio: AudioContext | null = null;
+  private sound = new Chime();
   /** Every visitor's chat is held while the console is open, so none goes idle and vanishes. */
   private holds = new Map<string, () => void>();
 
@@ -295,8 +296,7 @@ export class RtcInbox extends RtcSessionElement {
     for (const release of this.holds.values()) release();
     this.holds.clear();
     document.title = this.baseTitle;
-    void this.audio?.close();
-    this.audio = null;
+    this.sound.close();
   }
 
   protected override onSessionMessage({ conversation, message }: SessionEvents['message']): void {
@@ -330,24 +330,8 @@ export class RtcInbox extends RtcSessionElement {
     }
   }
 
-  /** A short two-tone chime; browsers allow it once the agent has interacted with the page. */
   private chime(): void {
-    try {
-      this.audio ??= new AudioContext();
-      const ctx = this.audio;
-      for (const [i, freq] of [880, 660].entries()) {
-        const osc = ctx.createOscillator();
-        const gain = ctx.createGain();
-        osc.frequency.value = freq;
-        gain.gain.setValueAtTime(0.08, ctx.currentTime + i * 0.15);
-        gain.gain.exponentialRampToValueAtTime(0.0001, ctx.currentTime + i * 0.15 + 0.14);
-        osc.connect(gain).connect(ctx.destination);
-        osc.start(ctx.currentTime + i * 0.15);
-        osc.stop(ctx.currentTime + i * 0.15 + 0.15);
-      }
-    } catch {
-      // No audio available: the badge and title still tell.
-    }
+    this.sound.play();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {

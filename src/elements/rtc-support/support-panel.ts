@@ -1,12 +1,14 @@
 import { css, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { defineElement } from '../../define.js';
+import type { RtcError } from '../../session/errors.js';
 import type { CallElementState } from '../../events.js';
 import { stringsFor } from '../../i18n/localize.js';
 import { tokens } from '../../styles/tokens.js';
 import type { RtcCall } from '../rtc-call/rtc-call.js';
 import '../rtc-call/rtc-call.js';
 import '../rtc-chat/rtc-chat.js';
+import { Chime } from '../chime.js';
 import { RtcSessionElement } from '../session-element.js';
 import { supportStore } from './support-store.js';
 
@@ -156,8 +158,27 @@ export class RtcSupportPanel extends RtcSessionElement {
 
   @state() private callState: CallElementState = 'offline';
   @state() private visitorName = '';
+  /** This visitor's id is connected from another tab (a broker id belongs to one tab). */
+  @state() private elsewhere = false;
 
   @query('rtc-call') private callElement?: RtcCall;
+
+  private sound = new Chime();
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.sound.close();
+  }
+
+  protected override onError(error: RtcError): void {
+    if (error.code === 'id-taken') this.elsewhere = true;
+    super.onError(error);
+  }
+
+  /** The agent wrote or called while the visitor looks elsewhere: a chime, like any messenger. */
+  private notify = () => {
+    if (!this.active || document.visibilityState !== 'visible') this.sound.play();
+  };
 
   override connectedCallback(): void {
     const store = supportStore(this.agent);
@@ -246,8 +267,13 @@ export class RtcSupportPanel extends RtcSessionElement {
               .iceServers=${this.iceServers}
               .remoteId=${this.agent}
               @rtc-state=${this.onCallState}
+              @rtc-incoming=${this.notify}
             ></rtc-call>
-            ${availability === 'offline' ? html`<p part="offline-note" class="note offline">${t.supportOfflineNote}</p>` : nothing}
+            ${this.elsewhere
+              ? html`<p part="offline-note" class="note offline" role="alert">${t.supportElsewhere}</p>`
+              : availability === 'offline'
+                ? html`<p part="offline-note" class="note offline">${t.supportOfflineNote}</p>`
+                : nothing}
             ${this.greeting ? html`<p part="greeting" class="note">${this.greeting}</p>` : nothing}
             <rtc-chat
               .server=${this.server}
@@ -256,6 +282,7 @@ export class RtcSupportPanel extends RtcSessionElement {
               .iceServers=${this.iceServers}
               .remoteId=${this.agent}
               persist="local"
+              @rtc-message=${this.notify}
             ></rtc-chat>
           `}
     `;
