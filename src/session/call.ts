@@ -137,9 +137,15 @@ export class Call extends Emitter<CallEvents> {
     return this.state.phase === 'ended';
   }
 
-  /** True when the call can carry our video (a video call with a camera or screen track). */
+  /**
+   * True when this call can carry our video. A call joined without a camera negotiated video as
+   * receive-only, and PeerJS cannot renegotiate, so camera and screen stay off for that call.
+   */
   get canToggleCamera(): boolean {
-    return this.video && !this.ended;
+    if (!this.video || this.ended) return false;
+    const transceiver = this.media?.peerConnection?.getTransceivers().find((t) => t.receiver.track.kind === 'video');
+    if (transceiver) return (transceiver.currentDirection ?? transceiver.direction).includes('send');
+    return !!this.cameraTrack;
   }
 
   /**
@@ -196,7 +202,10 @@ export class Call extends Emitter<CallEvents> {
     if (!('callId' in message) || message.callId !== this.id) return;
     switch (message.type) {
       case 'accept':
-        if (this.transition({ type: 'accepted' })) void this.mediaReady.then(() => this.ended || this.startMedia());
+        if (this.transition({ type: 'accepted' })) {
+          void this.mediaReady.then(() => this.ended || this.startMedia());
+          this.after(MEDIA_TIMEOUT_MS + 10_000, () => this.fail('The call could not connect.'), 'connect');
+        }
         break;
       case 'decline':
         this.end(message.reason === 'busy' ? 'busy' : 'declined');
@@ -247,6 +256,8 @@ export class Call extends Emitter<CallEvents> {
     this.after(MEDIA_TIMEOUT_MS, () => {
       if (!this.media) {
         this.emit('error', new RtcError('connection-failed', 'The caller did not start the call.'));
+        // Tell the caller, or it would wait in "connecting" with its camera on.
+        this.conversation.send({ type: 'bye', callId: this.id, reason: 'hangup' });
         this.end('connection-lost');
       }
     });
@@ -275,6 +286,7 @@ export class Call extends Emitter<CallEvents> {
       switch (pc.connectionState) {
         case 'connected':
           this.clearTimer('disconnect');
+          this.clearTimer('connect');
           if (this.transition({ type: 'media-up' })) {
             this.connectedAt = Date.now();
             this.sendMediaState();
@@ -339,7 +351,19 @@ export class Call extends Emitter<CallEvents> {
     this.emit('change', undefined);
   }
 
-  async toggleCamera(on = !this.local.camera): Promise<void> {
+  /** Camera, screen and device changes run one at a time: a double click must not open two cameras. */
+  private videoChange: Promise<void> = Promise.resolve();
+
+  private serial(change: () => Promise<void>): Promise<void> {
+    this.videoChange = this.videoChange.then(change, change);
+    return this.videoChange;
+  }
+
+  toggleCamera(on?: boolean): Promise<void> {
+    return this.serial(() => this.setCamera(on ?? !this.local.camera));
+  }
+
+  private async setCamera(on: boolean): Promise<void> {
     if (!this.canToggleCamera || on === this.local.camera) return;
     if (!on) {
       this.cameraTrack?.stop();
@@ -365,7 +389,11 @@ export class Call extends Emitter<CallEvents> {
     this.emit('change', undefined);
   }
 
-  async toggleScreenShare(): Promise<void> {
+  toggleScreenShare(): Promise<void> {
+    return this.serial(() => this.switchScreenShare());
+  }
+
+  private async switchScreenShare(): Promise<void> {
     if (!this.canToggleCamera) return;
     if (this.screenTrack) {
       await this.stopScreenShare();
@@ -384,7 +412,7 @@ export class Call extends Emitter<CallEvents> {
     }
     this.screenTrack = track;
     // The browser's own "Stop sharing" button ends the track; go back to the camera then.
-    track.addEventListener('ended', () => void this.stopScreenShare(), { once: true });
+    track.addEventListener('ended', () => void this.serial(() => this.stopScreenShare()), { once: true });
     await this.useVideoTrack(track);
     this.local = { ...this.local, screen: true };
     this.sendMediaState();
@@ -402,8 +430,12 @@ export class Call extends Emitter<CallEvents> {
   }
 
   /** Switches microphone or camera to another device mid-call. */
-  async useDevice(kind: 'audioinput' | 'videoinput', deviceId: string): Promise<void> {
+  useDevice(kind: 'audioinput' | 'videoinput', deviceId: string): Promise<void> {
     this.host.devices[kind] = deviceId;
+    return this.serial(() => this.switchDevice(kind, deviceId));
+  }
+
+  private async switchDevice(kind: 'audioinput' | 'videoinput', deviceId: string): Promise<void> {
     if (this.ended || !this.localStream) return;
     const audio = kind === 'audioinput';
     if (!audio && (!this.local.camera || !this.video)) return;
@@ -437,7 +469,11 @@ export class Call extends Emitter<CallEvents> {
   /** Puts `track` (or nothing) on the video sender and in the local preview stream. */
   private async useVideoTrack(track: MediaStreamTrack | null): Promise<void> {
     const stream = this.localStream ?? (this.localStream = new MediaStream());
-    for (const old of stream.getVideoTracks()) stream.removeTrack(old);
+    for (const old of stream.getVideoTracks()) {
+      stream.removeTrack(old);
+      // A track that is neither the camera nor the screen we keep is stopped, never orphaned.
+      if (old !== this.cameraTrack && old !== this.screenTrack && old !== track) old.stop();
+    }
     if (track) stream.addTrack(track);
     await this.replaceSenderTrack('video', track);
   }
@@ -485,6 +521,13 @@ export class Call extends Emitter<CallEvents> {
     clearTimeout(timer);
     this.timers.delete(timer);
     this.named.delete(name);
+  }
+
+  private fail(message: string): void {
+    if (this.ended) return;
+    this.emit('error', new RtcError('connection-failed', message));
+    this.conversation.send({ type: 'bye', callId: this.id, reason: 'hangup' });
+    this.end('connection-lost');
   }
 
   /** Ends the call once, releasing everything it holds. */

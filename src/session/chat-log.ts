@@ -16,6 +16,8 @@ export interface ChatEntry {
   text: string;
   /** Milliseconds since the epoch, as the author's clock said. */
   ts: number;
+  /** When it entered this log, by our clock: the display order (a peer's clock may be wrong). */
+  at?: number;
   status: EntryStatus;
 }
 
@@ -55,7 +57,7 @@ export class ChatLog {
   }
 
   addLocal(id: string, text: string, name: string, ts: number): ChatEntry {
-    const entry: ChatEntry = { id, from: 'local', name, text, ts, status: 'queued' };
+    const entry: ChatEntry = { id, from: 'local', name, text, ts, at: ts, status: 'queued' };
     this.push(entry);
     return entry;
   }
@@ -63,7 +65,7 @@ export class ChatLog {
   /** Adds a remote message; null when this id was already received (a re-send). */
   addRemote(message: ChatMessage, name: string): ChatEntry | null {
     if (this.byId.has(this.key('remote', message.id))) return null;
-    const entry: ChatEntry = { id: message.id, from: 'remote', name, text: message.text, ts: message.ts, status: 'received' };
+    const entry: ChatEntry = { id: message.id, from: 'remote', name, text: message.text, ts: message.ts, at: Date.now(), status: 'received' };
     this.push(entry);
     return entry;
   }
@@ -109,11 +111,13 @@ export class ChatLog {
         typeof e.text === 'string' &&
         e.text.length <= LIMITS.maxTextLength &&
         typeof e.ts === 'number' &&
+        Math.abs(e.ts) <= 8.64e15 &&
         (e.status === 'queued' || e.status === 'sent' || e.status === 'delivered' || e.status === 'received');
       if (!valid || log.byId.has(log.key(e.from!, e.id!))) continue;
       // A message that was "sent" before the reload may not have arrived: it is re-sent, so show it queued.
       const status = e.status === 'sent' ? 'queued' : e.status!;
-      log.push({ id: e.id!, from: e.from!, name: e.name!, text: e.text!, ts: e.ts!, status });
+      const at = typeof e.at === 'number' && Math.abs(e.at) <= 8.64e15 ? e.at : e.ts!;
+      log.push({ id: e.id!, from: e.from!, name: e.name!, text: e.text!, ts: e.ts!, at, status });
     }
     return log;
   }

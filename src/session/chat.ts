@@ -43,6 +43,11 @@ export class Chat extends Emitter<ChatEvents> {
   log: ChatLog;
   remoteTyping = false;
   unread = 0;
+  /**
+   * Whether this side dials the remote to deliver its outbox. Agents turn it off: visitors dial
+   * them, and a console re-dialling every visitor who left would churn connections all day.
+   */
+  autoDial = true;
   /** Largest file in bytes this side sends or accepts (the element's max-file-size). */
   maxFileSize = 100 * 1024 * 1024;
   readonly files: FileTransfers;
@@ -208,7 +213,7 @@ export class Chat extends Emitter<ChatEvents> {
   /** Dials the remote while messages wait or someone looks at the chat, backing off while it is away. */
   private ensureConnected(): void {
     // One dial at a time: every failed send lands here, and each extra dial would mean one more flush.
-    if (this.dialling || this.conversation.isOpen || this.retryTimer !== undefined || !this.releaseConversation || !this.host.online) return;
+    if (!this.autoDial || this.dialling || this.conversation.isOpen || this.retryTimer !== undefined || !this.releaseConversation || !this.host.online) return;
     this.dialling = true;
     this.conversation
       .connect()

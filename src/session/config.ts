@@ -44,9 +44,12 @@ export function rtcConfigUrl(server: URL): string {
 
 function isIceServer(value: unknown): value is RTCIceServer {
   if (typeof value !== 'object' || value === null) return false;
-  const urls = (value as RTCIceServer).urls;
-  const list = Array.isArray(urls) ? urls : [urls];
-  return list.length > 0 && list.every((u) => typeof u === 'string' && /^(stuns?|turns?):/.test(u));
+  const server = value as RTCIceServer;
+  const list = Array.isArray(server.urls) ? server.urls : [server.urls];
+  if (list.length === 0 || !list.every((u) => typeof u === 'string' && /^(stuns?|turns?):/.test(u))) return false;
+  // RTCPeerConnection throws on a TURN server without credentials; refuse it here instead.
+  const turn = list.some((u) => /^turns?:/.test(u));
+  return !turn || (typeof server.username === 'string' && typeof server.credential === 'string');
 }
 
 /** Parses the `ice-servers` attribute; a bad value is an error the host must see, not a silent default. */
@@ -58,7 +61,7 @@ export function parseIceServers(attribute: string): RTCIceServer[] {
     throw new RtcError('bad-attribute', 'ice-servers must be a JSON array of RTCIceServer objects.');
   }
   if (!Array.isArray(value) || !value.every(isIceServer)) {
-    throw new RtcError('bad-attribute', 'ice-servers must be a JSON array of objects with stun:/turn: "urls".');
+    throw new RtcError('bad-attribute', 'ice-servers must be a JSON array of objects with stun:/turn: "urls" (TURN needs username and credential).');
   }
   return value;
 }

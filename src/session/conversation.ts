@@ -28,6 +28,7 @@ export const IDLE_LINGER_MS = 3_000;
 export const FIRST_USE_WAIT_MS = 30_000;
 
 const CONNECT_TIMEOUT_MS = 15_000;
+const MAX_CHANNELS = 3;
 
 /**
  * Everything between this peer and one remote peer: the `rtc-control` channel (possibly two
@@ -109,7 +110,14 @@ export class Conversation extends Emitter<ConversationEvents> {
         this.pending = null;
       });
     this.pending = { promise, reject };
-    const connection = peer.connect(this.remoteId, { label: CONTROL_LABEL, serialization: 'json', reliable: true });
+    let connection: DataConnection | undefined;
+    try {
+      connection = peer.connect(this.remoteId, { label: CONTROL_LABEL, serialization: 'json', reliable: true });
+    } catch (error) {
+      // RTCPeerConnection itself refused (bad ICE config, too many connections in the page).
+      reject(new RtcError('connection-failed', `Could not open a connection: ${error instanceof Error ? error.message : String(error)}`));
+      return promise;
+    }
     if (connection) {
       this.outgoing.add(connection);
       this.attach(connection);
@@ -124,6 +132,12 @@ export class Conversation extends Emitter<ConversationEvents> {
 
   /** Adopts a control connection, outgoing or incoming. */
   attach(connection: DataConnection): void {
+    // Both sides dialling at once makes two; more is a peer spamming offers. Keep the newest few.
+    while (this.connections.length >= MAX_CHANNELS) {
+      const oldest = this.connections.find((c) => !c.open) ?? this.connections[0]!;
+      this.detach(oldest);
+      oldest.close();
+    }
     this.connections.push(connection);
     const sendHello = () => {
       const hello: HelloMessage = { type: 'hello', v: PROTOCOL_VERSION };

@@ -189,6 +189,15 @@ function bool(record: Record<string, unknown>, key: string, fallback?: boolean):
   return value;
 }
 
+/** Largest |time| a Date can hold; a peer's `ts` outside it would make every render throw. */
+const MAX_TIME = 8.64e15;
+
+function time(record: Record<string, unknown>, key: string): number {
+  const value = num(record, key);
+  if (Math.abs(value) > MAX_TIME) fail(`${key} is not a valid time`);
+  return value;
+}
+
 function num(record: Record<string, unknown>, key: string): number {
   const value = record[key];
   if (typeof value !== 'number' || !Number.isFinite(value)) fail(`${key} must be a finite number`);
@@ -221,7 +230,7 @@ function build(record: Record<string, unknown>, type: string): ControlMessage | 
     case 'presence':
       return { type, status: record.status === 'away' ? 'away' : 'online' };
     case 'chat':
-      return { type, id: id(record, 'id'), text: cleanText(str(record, 'text', LIMITS.maxTextLength) as string), ts: num(record, 'ts') };
+      return { type, id: id(record, 'id'), text: cleanText(str(record, 'text', LIMITS.maxTextLength) as string), ts: time(record, 'ts') };
     case 'ack':
       return { type, id: id(record, 'id') };
     case 'typing':

@@ -33,6 +33,8 @@ export interface SessionOptions {
   name?: string;
 }
 
+const ID_TAKEN_RETRY_MS = 15_000;
+
 /** Broker reconnect backoff: 0.5 s, 1 s, 2 s … capped at 10 s, with jitter so tabs do not stampede. */
 export function reconnectDelay(attempt: number): number {
   const base = Math.min(10_000, 500 * 2 ** attempt);
@@ -81,7 +83,8 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
     this.peerId = validatePeerId(options.peerId || defaultPeerId(options.server));
     this.iceServers = options.iceServers;
     this.name = (options.name ?? '').slice(0, LIMITS.maxNameLength);
-    if (typeof location !== 'undefined') this.page = { url: location.href.slice(0, 2048), title: document.title.slice(0, 300) };
+    // Origin and path only: query strings and fragments can hold tokens a peer has no business seeing.
+    if (typeof location !== 'undefined') this.page = { url: (location.origin + location.pathname).slice(0, 2048), title: document.title.slice(0, 300) };
   }
 
   async start(): Promise<void> {
@@ -125,8 +128,17 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
         return;
       }
       case 'unavailable-id':
-        // Another tab holds this id with another token; trying again cannot help until it leaves.
+        // Another tab holds this id with another token: say so, and try again now and then,
+        // so this tab takes over once the other one has gone.
         this.fail(new RtcError('id-taken', `The id "${this.peerId}" is already in use in another tab or device.`));
+        this.retryTimer ??= setTimeout(() => {
+          this.retryTimer = undefined;
+          if (this.destroyed) return;
+          this.status = 'connecting';
+          this.peer?.removeAllListeners();
+          this.peer?.destroy();
+          this.connect();
+        }, ID_TAKEN_RETRY_MS);
         return;
       case 'invalid-id':
         this.fail(new RtcError('invalid-id', `The id "${this.peerId}" is not accepted by the server.`));

@@ -101,6 +101,12 @@ export function createSafePeer(id: string, options: PeerOptions, hooks: SafePeer
       hooks.onDropped('malformed broker message');
       return;
     }
+    // PeerJS keeps ANSWER/CANDIDATE for unknown connections forever; a peer could fill memory.
+    const { type, src, payload } = message as { type: string; src: string; payload: { connectionId: string } };
+    if ((type === 'ANSWER' || type === 'CANDIDATE') && !peer.getConnection(src, payload.connectionId)) {
+      hooks.onDropped('signalling for an unknown connection');
+      return;
+    }
     try {
       original(message);
     } catch {

@@ -151,6 +151,8 @@ describe('camera denied', () => {
       await Promise.all([waitForRtcEvent(alice!.page, 'rtc-connected'), waitForRtcEvent(bob!.page, 'rtc-connected')]);
       const bobTracks = await bob!.page.evaluate(() => document.querySelector('rtc-call')!.localStream!.getTracks().map((t) => t.kind));
       expect(bobTracks).toEqual(['audio']);
+      // Video was negotiated receive-only for Bob: no camera button that could not work.
+      expect(await bob!.page.locator('rtc-call [part~="camera-button"]').count()).toBe(0);
       // Bob still sees Alice.
       expect(await waitForFrame(bob!.page, 'remote-video')).toBeGreaterThan(0);
       await expect.poll(() => bob!.page.locator('rtc-call [part~="error"]').textContent()).toContain('denied');

@@ -112,6 +112,7 @@ describe('hostile input', () => {
       conn.send(JSON.parse('{"type":"chat","id":"p1","text":"proto","ts":1,"__proto__":{"polluted":true}}'));
       conn.send({ type: 'chat', id: 'long', text: 'x'.repeat(5000), ts: 1 });
       conn.send({ type: 'ring', callId: '<script>', video: 'yes' });
+      conn.send({ type: 'chat', id: 'time-bomb', text: 'from the year 3 million', ts: 1e20 });
       conn.send({ type: 'nonsense-from-the-future', payload: 1 });
       for (let i = 0; i < 3000; i++) conn.send({ type: 'chat', id: `f${i}`, text: 7, ts: 'now' });
       conn.send({ type: 'chat', id: 'ok1', text: 'still alive?', ts: Date.now() });

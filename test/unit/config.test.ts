@@ -168,7 +168,10 @@ describe('parseIceServers', () => {
       '[{"urls":"turn:turn.example.com:3478?transport=udp","username":"u","credential":"p"}]',
       [{ urls: 'turn:turn.example.com:3478?transport=udp', username: 'u', credential: 'p' }],
     ],
-    ['[{"urls":["turns:t.example.com:443","turn:t.example.com"]}]', [{ urls: ['turns:t.example.com:443', 'turn:t.example.com'] }]],
+    [
+      '[{"urls":["turns:t.example.com:443","turn:t.example.com"],"username":"u","credential":"c"}]',
+      [{ urls: ['turns:t.example.com:443', 'turn:t.example.com'], username: 'u', credential: 'c' }],
+    ],
     [
       '[{"urls":"stun:a"},{"urls":["turn:b"],"username":"x","credential":"y"}]',
       [{ urls: 'stun:a' }, { urls: ['turn:b'], username: 'x', credential: 'y' }],
@@ -315,10 +318,12 @@ describe('fetchIceServers', () => {
         { urls: [] },
         { urls: ['turn:ok', 'ftp:bad'] },
         { username: 'no-urls' },
-        { urls: ['turns:fine'], credential: 'x' },
+        { urls: ['turns:no-username'], credential: 'x' },
+        { urls: ['turns:fine'], username: 'u', credential: 'x' },
       ],
     });
-    await expect(fetchIceServers(new URL(`${base}/peerjs`))).resolves.toStrictEqual([{ urls: 'stun:good' }, { urls: ['turns:fine'], credential: 'x' }]);
+    // TURN without username and credential would make RTCPeerConnection throw: dropped.
+    await expect(fetchIceServers(new URL(`${base}/peerjs`))).resolves.toStrictEqual([{ urls: 'stun:good' }, { urls: ['turns:fine'], username: 'u', credential: 'x' }]);
   });
 
   it.each([

@@ -565,3 +565,12 @@ describe('file messages', () => {
     expect(parseControlMessage(raw).kind).toBe('invalid');
   });
 });
+
+describe('chat timestamps', () => {
+  it.each([1e20, -1e20, 8.64e15 + 1])('refuses ts %d, which no Date can show (it would break every render)', (ts) => {
+    expect(parseControlMessage({ type: 'chat', id: 'x', text: 'hi', ts }).kind).toBe('invalid');
+  });
+  it('accepts the extremes a Date can hold', () => {
+    expect(parseControlMessage({ type: 'chat', id: 'x', text: 'hi', ts: -8.64e15 }).kind).toBe('ok');
+  });
+});

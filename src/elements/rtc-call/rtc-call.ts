@@ -377,7 +377,7 @@ export class RtcCall extends RtcSessionElement {
             pressed: !local.mic,
             disabled: !hasMic,
           })}
-          ${call?.video
+          ${call?.canToggleCamera
             ? html`${this.button('camera-button', local.camera ? t.cameraOff : t.cameraOn, local.camera ? icons.video : icons.videoOff, () => void this.toggleCamera(), {
                 pressed: !local.camera,
               })}

@@ -34,8 +34,15 @@ function formatBytes(bytes: number): string {
   return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }
 
+/** Never throws: a bad time shows as blank rather than breaking every later render. */
 function timeOf(ts: number): string {
-  return new Date(ts).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  const date = new Date(ts);
+  return Number.isNaN(date.getTime()) ? '' : date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+}
+
+function isoOf(ts: number): string {
+  const date = new Date(ts);
+  return Number.isNaN(date.getTime()) ? '' : date.toISOString();
 }
 
 type Row = { kind: 'message'; at: number; entry: ChatEntry } | { kind: 'file'; at: number; transfer: Transfer };
@@ -212,11 +219,19 @@ export class RtcChat extends RtcSessionElement {
     super.willUpdate(changed);
     const session = this.session.session;
     if (session) session.chatPersistence = this.persist;
+    if (changed.has('remoteId') && changed.get('remoteId') !== undefined) {
+      // Another conversation: what was typed for the previous one must not go to this one.
+      this.chatController.chat?.setLocalTyping(false);
+      this.draft = '';
+      this.notice = '';
+      this.shownRows = RENDER_WINDOW;
+      this.revokeUrls();
+    }
     this.chatController.sync(session, this.remoteId);
     const chat = this.chatController.chat;
     if (chat) {
       chat.setPersistence(this.persist);
-      chat.maxFileSize = this.maxFileSize;
+      chat.maxFileSize = Number.isFinite(this.maxFileSize) && this.maxFileSize > 0 ? this.maxFileSize : DEFAULT_MAX_FILE_SIZE;
     }
     const log = this.logElement;
     this.wasAtBottom = !log || log.scrollHeight - log.scrollTop - log.clientHeight < 40;
@@ -348,7 +363,7 @@ export class RtcChat extends RtcSessionElement {
       <div part="bubble" class="bubble">${this.piecesOf(entry).map((piece) =>
         piece.href ? html`<a part="link" href=${piece.href} target="_blank" rel="noopener noreferrer">${piece.text}</a>` : piece.text,
       )}</div>
-      <span part="meta" class="meta"><time datetime=${new Date(entry.ts).toISOString()}>${timeOf(entry.ts)}</time> ${this.renderStatus(entry)}</span>
+      <span part="meta" class="meta"><time datetime=${isoOf(entry.ts)}>${timeOf(entry.ts)}</time> ${this.renderStatus(entry)}</span>
     </div>`;
   }
 
@@ -394,7 +409,8 @@ export class RtcChat extends RtcSessionElement {
     const t = this.t;
     const chat = this.chatController.chat;
     const rows: Row[] = [
-      ...(chat?.log.entries ?? []).map((entry): Row => ({ kind: 'message', at: entry.ts, entry })),
+      // Arrival order by our clock: a peer's clock (or a hostile ts) must not reorder history.
+      ...(chat?.log.entries ?? []).map((entry): Row => ({ kind: 'message', at: entry.at ?? entry.ts, entry })),
       ...(chat?.files.transfers ?? []).map((transfer): Row => ({ kind: 'file', at: transfer.startedAt, transfer })),
     ].sort((a, b) => a.at - b.at);
     const hidden = Math.max(0, rows.length - this.shownRows);

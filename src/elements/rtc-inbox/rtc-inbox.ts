@@ -1,6 +1,7 @@
 import { css, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { TickController } from '../../controllers/tick-controller.js';
+import { LingerController } from '../../controllers/linger-controller.js';
 import { defineElement } from '../../define.js';
 import { format, stringsFor } from '../../i18n/localize.js';
 import type { Call } from '../../session/call.js';
@@ -24,6 +25,9 @@ export interface InboxConversation {
   /** When the oldest unanswered visitor message was written (0 when answered). */
   waitingSince: number;
 }
+
+/** Conversations the console keeps open at once; older quiet ones are let go (their transcript stays saved). */
+const MAX_HELD = 200;
 
 function since(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
@@ -244,6 +248,8 @@ export class RtcInbox extends RtcSessionElement {
   private baseTitle = '';
   private known = new Set<string>();
   private sound = new Chime();
+  /** How a call ended (declined, busy, no answer…) stays readable for a moment after it ends. */
+  private callResult = new LingerController(this, 6_000);
   /** Every visitor's chat is held while the console is open, so none goes idle and vanishes. */
   private holds = new Map<string, () => void>();
 
@@ -301,17 +307,15 @@ export class RtcInbox extends RtcSessionElement {
 
   protected override onSessionMessage({ conversation, message }: SessionEvents['message']): void {
     const id = conversation.remoteId;
-    const session = this.session.session;
-    if (session && !this.holds.has(id) && !this.archived.has(id)) {
-      session.chatPersistence = 'local';
-      this.holds.set(id, session.chat(id).hold());
-    }
-    if (message.type === 'chat' || message.type === 'hello') {
-      if (this.archived.has(id) && message.type === 'chat') {
+    // A visitor who opened the widget (hello) or wrote is held, so their channel does not idle
+    // out and reconnect in a loop; the LRU cap in hold() bounds what any number of peers cost.
+    if (message.type === 'hello' || message.type === 'chat' || message.type === 'file-offer') {
+      if (this.archived.has(id) && message.type !== 'hello') {
         const archived = new Set(this.archived);
         archived.delete(id);
         this.archived = archived;
       }
+      this.hold(id);
       if (!this.known.has(id)) {
         this.known.add(id);
         this.dispatchEvent(new CustomEvent('rtc-conversation', { bubbles: true, composed: true, detail: { id } }));
@@ -320,6 +324,30 @@ export class RtcInbox extends RtcSessionElement {
     }
     // Chat state changes after this handler; render once it has.
     queueMicrotask(() => this.requestUpdate());
+  }
+
+  /** Keeps a visitor's chat (newest MAX_HELD), never re-dialling them: they dial us. */
+  private hold(id: string): void {
+    const session = this.session.session;
+    if (!session) return;
+    const existing = this.holds.get(id);
+    if (existing) {
+      // Most recently active last, so the oldest is the one let go past the cap.
+      this.holds.delete(id);
+      this.holds.set(id, existing);
+      return;
+    }
+    session.chatPersistence = 'local';
+    const chat = session.chat(id);
+    chat.autoDial = false;
+    this.holds.set(id, chat.hold());
+    if (this.holds.size > MAX_HELD) {
+      const [oldest, release] = this.holds.entries().next().value as [string, () => void];
+      if (oldest !== this.selected) {
+        release();
+        this.holds.delete(oldest);
+      }
+    }
   }
 
   protected override onCall(call: Call): void {
@@ -347,8 +375,8 @@ export class RtcInbox extends RtcSessionElement {
   private endConversation(): void {
     if (!this.selected) return;
     if (this.callElement?.remotePeer === this.selected) this.callElement.hangup();
-    this.holds.get(this.selected)?.();
-    this.holds.delete(this.selected);
+    // Hidden, not dropped: dropping would close the channel and make the visitor's widget
+    // reconnect over and over. It comes back when the visitor writes again.
     this.archived = new Set([...this.archived, this.selected]);
     this.selected = null;
   }
@@ -361,7 +389,7 @@ export class RtcInbox extends RtcSessionElement {
     const t = this.t;
     const list = this.conversations;
     const current = list.find((c) => c.id === this.selected);
-    const inCall = this.callState !== 'idle' && this.callState !== 'offline';
+    const inCall = (this.callState !== 'idle' && this.callState !== 'offline') || this.callResult.active;
     return html`<div part="base" class="inbox">
       <aside>
         <div class="top">
@@ -416,6 +444,7 @@ export class RtcInbox extends RtcSessionElement {
           .name=${this.name}
           .iceServers=${this.iceServers}
           @rtc-state=${(e: CustomEvent<{ state: string }>) => (this.callState = e.detail.state)}
+          @rtc-ended=${() => this.callResult.trigger()}
         ></rtc-call>
         ${current
           ? html`<rtc-chat

@@ -86,6 +86,8 @@ export class RtcSupport extends LitElement {
 
   /** Forgets this visitor here: id, name, transcript, open state (for shared computers). */
   reset(): void {
+    // Stop the panel's chats from saving again as they close, then forget what is stored.
+    this.renderRoot.querySelector('rtc-support-panel')?.forget();
     supportStore(this.agent).clear();
     this.open = false;
     this.unread = 0;
@@ -122,6 +124,7 @@ export class RtcSupport extends LitElement {
     window.addEventListener('storage', this.onStorage);
     this.addEventListener('rtc-unread', this.onUnread);
     this.addEventListener('keydown', this.onKeyDown);
+    this.addEventListener('rtc-incoming', this.onIncoming);
   }
 
   override disconnectedCallback(): void {
@@ -129,7 +132,11 @@ export class RtcSupport extends LitElement {
     window.removeEventListener('storage', this.onStorage);
     this.removeEventListener('rtc-unread', this.onUnread);
     this.removeEventListener('keydown', this.onKeyDown);
+    this.removeEventListener('rtc-incoming', this.onIncoming);
   }
+
+  /** The agent offers a call: show it (the visitor still decides; nothing starts until they answer). */
+  private onIncoming = () => this.show();
 
   /** Escape closes the panel and puts focus back on the launcher, like any dialog. */
   private onKeyDown = (event: KeyboardEvent) => {

@@ -1,7 +1,9 @@
 import { css, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
+import { LingerController } from '../../controllers/linger-controller.js';
 import { defineElement } from '../../define.js';
 import type { RtcError } from '../../session/errors.js';
+import type { SessionStatus } from '../../session/rtc-session.js';
 import type { CallElementState } from '../../events.js';
 import { stringsFor } from '../../i18n/localize.js';
 import { tokens } from '../../styles/tokens.js';
@@ -164,15 +166,28 @@ export class RtcSupportPanel extends RtcSessionElement {
   @query('rtc-call') private callElement?: RtcCall;
 
   private sound = new Chime();
+  /** How a call ended (declined, busy, no answer…) stays readable for a moment after it ends. */
+  private callResult = new LingerController(this, 6_000);
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.sound.close();
   }
 
+  /** For reset(): nothing of this visitor may be written again while the panel goes away. */
+  forget(): void {
+    for (const chat of this.session.session?.chats.values() ?? []) chat.setPersistence('none');
+  }
+
   protected override onError(error: RtcError): void {
     if (error.code === 'id-taken') this.elsewhere = true;
     super.onError(error);
+  }
+
+  protected override onSessionStatus(status: SessionStatus): void {
+    // The other tab closed and this one took over the id.
+    if (status === 'online') this.elsewhere = false;
+    super.onSessionStatus(status);
   }
 
   /** The agent wrote or called while the visitor looks elsewhere: a chime, like any messenger. */
@@ -233,7 +248,7 @@ export class RtcSupportPanel extends RtcSessionElement {
   protected override render() {
     const t = this.t;
     const availability = this.availability;
-    const inCall = this.callState !== 'idle' && this.callState !== 'offline';
+    const inCall = (this.callState !== 'idle' && this.callState !== 'offline') || this.callResult.active;
     const needName = this.askName && !this.visitorName;
     const agentLabel = this.agentName ? `${this.agentName} · ` : '';
     const availabilityText = { online: t.supportOnline, away: t.supportAway, offline: t.supportOffline }[availability];
@@ -268,6 +283,7 @@ export class RtcSupportPanel extends RtcSessionElement {
               .remoteId=${this.agent}
               @rtc-state=${this.onCallState}
               @rtc-incoming=${this.notify}
+              @rtc-ended=${() => this.callResult.trigger()}
             ></rtc-call>
             ${this.elsewhere
               ? html`<p part="offline-note" class="note offline" role="alert">${t.supportElsewhere}</p>`
