@@ -40,6 +40,8 @@ export class SessionController implements ReactiveController {
     private readonly host: ReactiveControllerHost & HTMLElement,
     private readonly config: () => SessionConfig,
     private readonly callbacks: SessionCallbacks,
+    /** Whether the host shows calls (it can answer a ring; its removal ends the call). */
+    private readonly showsCalls = false,
   ) {
     host.addController(this);
   }
@@ -80,6 +82,7 @@ export class SessionController implements ReactiveController {
       return;
     }
     this.session = session;
+    if (this.showsCalls) this.disposers.push(session.addCallView());
     const update = () => this.host.requestUpdate();
     this.disposers.push(
       session.on('status', (status) => {

@@ -12,6 +12,9 @@ import type { SessionEvents, SessionStatus } from '../session/rtc-session.js';
  * the `on*` hooks they care about.
  */
 export class RtcSessionElement extends LitElement {
+  /** Elements that can show and answer calls set this (see RtcSession.callViews). */
+  static showsCalls = false;
+
   /** URL of the PeerServer mount, e.g. `https://support.example.com/peerjs`. Default: the origin that served the script, path `/peerjs`. */
   @property() server: string | null = null;
   /** This element's own id on the broker. Default: a random id kept for the tab. */
@@ -32,6 +35,7 @@ export class RtcSessionElement extends LitElement {
       callEnded: (call, detail) => this.onCallEnded(call, detail),
       message: (detail) => this.onSessionMessage(detail),
     },
+    (this.constructor as typeof RtcSessionElement).showsCalls,
   );
 
   /** The own peer id in use (the attribute, or the generated one). */

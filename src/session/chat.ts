@@ -85,6 +85,8 @@ export class Chat extends Emitter<ChatEvents> {
     });
     this.disposers.push(
       this.conversation.on('open', () => this.flush()),
+      // Messages marked sent on a channel that died may never have arrived: send them again.
+      this.conversation.on('switch', () => this.flush()),
       // The other side went away: dial again (with backoff) while we are held or have work.
       this.conversation.on('close', () => this.ensureConnected()),
       // A file in flight keeps the channel it is announced and confirmed on.

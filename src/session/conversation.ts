@@ -7,6 +7,8 @@ export interface ConversationEvents {
   message: ControlMessage;
   open: void;
   close: void;
+  /** A channel closed while another is still open: whatever went out on it may be lost. */
+  switch: void;
   /** An inbound frame failed validation (already counted by the session). */
   invalid: string;
 }
@@ -170,7 +172,8 @@ export class Conversation extends Emitter<ConversationEvents> {
     if (index === -1) return;
     this.connections.splice(index, 1);
     connection.removeAllListeners();
-    if (this.opened.has(connection) && !this.isOpen) this.emit('close', undefined);
+    if (!this.opened.has(connection)) return;
+    this.emit(this.isOpen ? 'switch' : 'close', undefined);
   }
 
   private receive(data: unknown): void {

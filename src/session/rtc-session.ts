@@ -62,6 +62,8 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
   peer: Peer | null = null;
   activeCall: Call | null = null;
   devices: DevicePreferences = {};
+  /** Elements that can show a call (`<rtc-call>`); with none, nobody could answer a ring. */
+  callViews = 0;
   /** Inbound messages dropped by validation; hosts and tests read it. */
   dropped = 0;
   lastError: RtcError | null = null;
@@ -277,6 +279,9 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
       const busy = this.activeCall && !this.activeCall.ended;
       if (busy) {
         if (this.activeCall!.id !== message.callId) Call.refuseBusy(conversation, message);
+      } else if (this.callViews === 0) {
+        // A chat-only page cannot answer: say no at once instead of letting the caller wait.
+        conversation.send({ type: 'decline', callId: message.callId, reason: 'declined' });
       } else {
         this.adoptCall(Call.fromRing(this, conversation.remoteId, message));
       }
@@ -288,8 +293,8 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
     const callId = (media.metadata as { callId?: unknown } | undefined)?.callId;
     const active = this.activeCall && !this.activeCall.ended ? this.activeCall : null;
     if (active && typeof callId === 'string' && callId === active.id && active.adoptMedia(media)) return;
-    if (active || typeof callId === 'string') {
-      // Busy, or media for a call we never accepted: refuse without answering.
+    if (active || typeof callId === 'string' || this.callViews === 0) {
+      // Busy, media for a call we never accepted, or no element to answer with: refuse.
       media.close();
       return;
     }
@@ -302,6 +307,21 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
     const call = Call.dial(this, remoteId, video);
     this.adoptCall(call);
     return call;
+  }
+
+  /** An element that shows calls came or went; when the last goes, its call must not run on unseen. */
+  addCallView(): () => void {
+    this.callViews++;
+    let removed = false;
+    return () => {
+      if (removed) return;
+      removed = true;
+      this.callViews--;
+      // A tick later, so moving the element in the DOM (remove + add in one task) keeps the call.
+      setTimeout(() => {
+        if (this.callViews === 0 && !this.destroyed) this.activeCall?.hangup();
+      }, 0);
+    };
   }
 
   private adoptCall(call: Call): void {

@@ -4,6 +4,8 @@ import {
   clickPart,
   connect,
   launchChrome,
+  mountElement,
+  uniqueId,
   openCallTabs,
   openResources,
   ownId,
@@ -96,6 +98,25 @@ describe('call control over the rtc-control channel', () => {
     expect(await alice!.page.evaluate(() => document.querySelector('rtc-call')!.localStream!.getVideoTracks()[0]!.id)).toBe(cameraTrackId);
     await clickPart(alice!.page, 'hangup-button');
     await expect.poll(() => openResources(alice!.page, { mediaOnly: true }), { timeout: 10_000 }).toEqual({ liveTracks: 0, openPeerConnections: 0 });
+    await Promise.all([alice!.page.close(), bob!.page.close()]);
+  });
+
+  it('a page that cannot show a call declines at once; removing the call element ends the call even when a chat stays', async () => {
+    const [alice, bob] = await openCallTabs(env.context, env.server.url, 2);
+    // A chat-only page: no <rtc-call> to answer with.
+    const chatOnly = await mountElement(env.context, env.server.url, 'rtc-chat', { 'peer-id': uniqueId('chatonly'), 'remote-id': alice!.id });
+    const chatOnlyId = await chatOnly.evaluate(() => (document.getElementById('el') as HTMLElement & { ownId: string }).ownId);
+    await alice!.page.locator('rtc-call [part~="remote-id-input"]').fill(chatOnlyId);
+    await clickPart(alice!.page, 'call-button');
+    expect(await waitForRtcEvent(alice!.page, 'rtc-ended')).toMatchObject({ reason: 'declined' });
+    await chatOnly.close();
+
+    // call.html has a chat beside the call on the same session; removing the call UI hangs up.
+    await clearEvents(alice!.page);
+    await connect(alice!, bob!);
+    await bob!.page.evaluate(() => document.querySelector('rtc-call')!.remove());
+    expect(await waitForRtcEvent(alice!.page, 'rtc-ended')).toMatchObject({ reason: 'remote-hangup' });
+    await expect.poll(() => openResources(bob!.page, { mediaOnly: true }), { timeout: 10_000 }).toEqual({ liveTracks: 0, openPeerConnections: 0 });
     await Promise.all([alice!.page.close(), bob!.page.close()]);
   });
 

@@ -90,6 +90,7 @@ function clock(ms: number): string {
  */
 export class RtcCall extends RtcSessionElement {
   static override styles = styles;
+  static override showsCalls = true;
 
   /** The id to call; when absent the element shows a field to type it. */
   @property({ attribute: 'remote-id' }) remoteId: string | null = null;
