@@ -76,6 +76,8 @@ const POLL_MS = 250;
 const MAX_EARLY_CONNECTIONS = 4;
 const MAX_EARLY_BYTES = 4 * MiB;
 const MAX_ACTIVE_INCOMING = 16;
+/** Finished transfers kept for display; older ones (and their received files) are let go. */
+const MAX_FINISHED_KEPT = 100;
 const MAX_REFUSED_REMEMBERED = 64;
 
 const ID_PATTERN = /^[A-Za-z0-9_-]+$/;
@@ -510,6 +512,19 @@ export class FileTransfers extends Emitter<FileTransferEvents> {
     };
   }
 
+  /** A peer sending offer after offer must not grow the list (and the Blobs it holds) forever. */
+  private prune(): void {
+    let finished = 0;
+    for (const job of this.jobs.values()) if (!job.active) finished++;
+    for (const [id, job] of this.jobs) {
+      if (finished <= MAX_FINISHED_KEPT) break;
+      if (job.active) continue;
+      if (job.transfer.url) URL.revokeObjectURL(job.transfer.url);
+      this.jobs.delete(id);
+      finished--;
+    }
+  }
+
   get transfers(): Transfer[] {
     return [...this.jobs.values()].map((job) => job.transfer);
   }
@@ -537,6 +552,7 @@ export class FileTransfers extends Emitter<FileTransferEvents> {
     };
     const job = new Outgoing(this.ctx, transfer, file);
     this.jobs.set(id, job);
+    this.prune();
     this.emit('change', transfer);
     job.start();
     return transfer;
@@ -611,6 +627,7 @@ export class FileTransfers extends Emitter<FileTransferEvents> {
     };
     const job = new Incoming(this.ctx, transfer);
     this.jobs.set(id, job);
+    this.prune();
     this.emit('change', transfer);
     job.start();
     const early = this.early.get(id);

@@ -423,6 +423,19 @@ describe('FileTransfers', () => {
     expect(() => a.transfers.adopt({ peer: 'B', label: FILE_LABEL, serialization: 'raw', metadata: null, close() {}, removeAllListeners() {} } as unknown as DataConnection)).not.toThrow();
   });
 
+  it('keeps at most 100 finished transfers, however many offers a peer sends', () => {
+    const { b } = link();
+    for (let i = 0; i < 150; i++) {
+      b.transfers.receive({ type: 'file-offer', id: `f${i}`, name: `n${i}`, size: 5, mime: '' });
+      b.transfers.receive({ type: 'file-cancel', id: `f${i}`, reason: 'cancelled' });
+    }
+    b.transfers.receive({ type: 'file-offer', id: 'live', name: 'live', size: 5, mime: '' });
+    const list = b.transfers.transfers;
+    expect(list.filter((t) => t.status !== 'receiving')).toHaveLength(100);
+    expect(list.at(-1)!.name).toBe('live');
+    expect(list[0]!.name).toBe('n50'); // the oldest finished ones went first
+  });
+
   it('a file-ok before file-end is ignored', async () => {
     const { a } = link({ hold: () => true });
     const out = a.transfers.send(file(10).file);
