@@ -18,6 +18,8 @@ export interface ChatHost {
   readonly peer: Peer | null;
   readonly name: string;
   readonly online: boolean;
+  /** True while another tab holds our id: that tab owns the stored transcript. */
+  readonly elsewhere: boolean;
   conversation(remoteId: string): Conversation;
   onOnline(listener: () => void): Unsubscribe;
 }
@@ -94,7 +96,18 @@ export class Chat extends Emitter<ChatEvents> {
       host.onOnline(() => this.ensureConnected()),
     );
     this.updateHold();
+    if (typeof window !== 'undefined') {
+      window.addEventListener('storage', this.onStorage);
+      this.disposers.push(() => window.removeEventListener('storage', this.onStorage));
+    }
   }
+
+  /** Another tab of the site wrote this transcript: a tab that is not the connected one shows it. */
+  private onStorage = (event: StorageEvent) => {
+    if (event.key !== this.storageKey || this.persistence !== 'local' || !this.host.elsewhere) return;
+    this.log = ChatLog.from(event.newValue ? (JSON.parse(event.newValue) as unknown) : null);
+    this.emit('change', undefined);
+  };
 
   private storage(): Storage | null {
     try {
@@ -124,6 +137,8 @@ export class Chat extends Emitter<ChatEvents> {
   saveNow(): void {
     clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
+    // The tab holding our id owns the stored transcript; a stale copy here must not overwrite it.
+    if (this.host.elsewhere) return;
     try {
       this.storage()?.setItem(this.storageKey, JSON.stringify(this.log));
     } catch {

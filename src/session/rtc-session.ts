@@ -219,6 +219,10 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
     return this.status === 'online';
   }
 
+  get elsewhere(): boolean {
+    return this.status === 'failed' && this.lastError?.code === 'id-taken';
+  }
+
   onOnline(listener: () => void): () => void {
     return this.on('status', (status) => status === 'online' && listener());
   }

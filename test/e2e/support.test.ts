@@ -172,7 +172,7 @@ describe('<rtc-support> and <rtc-inbox>', () => {
     await visitor.close();
   });
 
-  it('a second tab of the same visitor says the chat is open elsewhere instead of fighting for the id', async () => {
+  it('a second tab of the same visitor stays in sync and says the chat is open there, instead of fighting for the id', async () => {
     const agentId = uniqueId('agent');
     const first = await openVisitor(agentId);
     await first.locator('rtc-support [part~="launcher"]').click();
@@ -181,10 +181,16 @@ describe('<rtc-support> and <rtc-inbox>', () => {
     await waitForRtcEvent(first, 'rtc-ready');
     const second = await newPage(env.context); // same context: same localStorage, so the same visitor
     await second.goto(first.url());
-    await second.locator('rtc-support [part~="launcher"]').click();
+    // The open state is shared: the second tab opens with the panel already open.
+    await expect.poll(() => second.locator('rtc-support').getAttribute('open')).toBe('');
     await expect.poll(() => second.locator('rtc-support [part~="offline-note"]').textContent(), { timeout: 20_000 }).toContain('another tab');
     // The first tab keeps its connection.
     expect(await first.evaluate(() => (window as unknown as { __events: { type: string; detail: { code?: string } }[] }).__events.some((e) => e.detail?.code === 'id-taken'))).toBe(false);
+    // What the first tab writes shows in the second; closing the panel in one closes it in both.
+    await say(first, 'written in the first tab');
+    await expect.poll(() => second.locator('rtc-support rtc-chat [part~="bubble"]').allTextContents(), { timeout: 10_000 }).toContain('written in the first tab');
+    await first.locator('rtc-support [part~="close-button"]').click();
+    await expect.poll(() => second.locator('rtc-support').getAttribute('open')).toBeNull();
     await Promise.all([first.close(), second.close()]);
   });
 

@@ -147,7 +147,11 @@ export class RtcSupport extends LitElement {
 
   /** Another tab of the site read or received messages: one badge count everywhere. */
   private onStorage = (event: StorageEvent) => {
-    if (event.key?.startsWith('rtc-support:')) this.unread = supportStore(this.agent).unread;
+    if (!event.key?.startsWith(`rtc-support:${this.agent}:`)) return;
+    const store = supportStore(this.agent);
+    this.unread = store.unread;
+    // Opening or closing the panel in one tab does the same in the others.
+    if (event.key.endsWith(':open')) this.open = store.open;
   };
 
   private onUnread = (event: Event) => {
