@@ -24,13 +24,10 @@ const SETTLE_MS = 400;
 /** Pages checked at once; two cores. */
 const CONCURRENCY = 2;
 
-/**
- * Console errors that are not ours. Each entry names why it is safe to ignore; keep it short.
- * (Empty so far: Chromium asks for no favicon inside iframe.html, and Storybook logs nothing.)
- */
+/** Console errors that are not ours, each with the reason it is safe to ignore. None so far. */
 const BENIGN_CONSOLE = [];
-/** Files the browser may ask for that a static Storybook does not have. */
-const BENIGN_404 = [/^\/favicon\.ico$/];
+/** Files the browser may ask for that a static Storybook does not have (none: see /favicon.ico below). */
+const BENIGN_404 = [];
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -47,7 +44,10 @@ const TYPES = {
 const missing = [];
 const server = http.createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://localhost');
-  let file = path.normalize(path.join(root, decodeURIComponent(url.pathname)));
+  // Chromium asks every top-level page for /favicon.ico; Storybook ships favicon.svg. Answering
+  // keeps a browser-made "Failed to load resource" 404 out of the console errors we fail on.
+  const pathname = url.pathname === '/favicon.ico' ? '/favicon.svg' : url.pathname;
+  let file = path.normalize(path.join(root, decodeURIComponent(pathname)));
   if (!file.startsWith(root)) {
     res.writeHead(403).end();
     return;
@@ -156,6 +156,7 @@ async function check(entry) {
       return {
         errorText,
         rendered: shown(root),
+        liveNote: !!root?.querySelector('.rtc-live-unavailable'),
         elements: elements.length,
         emptyShadow: elements.filter((el) => !el.shadowRoot || el.shadowRoot.childElementCount === 0).map((el) => el.localName),
       };
@@ -165,8 +166,11 @@ async function check(entry) {
     problems.push(...reported);
     if (state.errorText) problems.push(`Storybook error display: ${state.errorText.slice(0, 600)}`);
     if (!state.rendered) problems.push(`nothing rendered in #storybook-${docs ? 'docs' : 'root'}`);
-    // Every story and every component page shows an element; an MDX page need not.
-    if (state.elements === 0 && !(docs && entry.importPath?.endsWith('.mdx'))) problems.push('no rtc-* element rendered');
+    // Every story and every component page shows an element; an MDX page need not, and a live
+    // story (tag "live") must say it needs the dev server instead of connecting anywhere.
+    const live = entry.tags?.includes('live');
+    if (live && !state.liveNote) problems.push('a live story in a static build must show its "needs the dev server" note');
+    if (state.elements === 0 && !live && !(docs && entry.importPath?.endsWith('.mdx'))) problems.push('no rtc-* element rendered');
     if (state.emptyShadow?.length) problems.push(`rendered nothing in the shadow root of ${state.emptyShadow.join(', ')}`);
     if (docs && entry.title.startsWith('Elements/') && state.argRows < 5) {
       problems.push(`the docs table has ${state.argRows} rows: is setCustomElementsManifest() wired?`);

@@ -59,6 +59,9 @@ function since(ms: number): string {
  * @csspart end-button - Ends (archives) the open conversation.
  *
  * @cssproperty [--rtc-accent=#2563eb] - Primary colour.
+ * @cssproperty [--rtc-danger=#dc2626] - Unread counts.
+ * @cssproperty [--rtc-radius=12px] - Corner radius.
+ * @cssproperty [--rtc-focus-ring=#93c5fd] - Keyboard focus outline.
  * @cssproperty [--rtc-font-family=system-ui] - Font.
  */
 export class RtcInbox extends RtcSessionElement {
@@ -270,7 +273,8 @@ export class RtcInbox extends RtcSessionElement {
       const entries = chat?.log.entries ?? [];
       const last = entries[entries.length - 1];
       let waitingSince = 0;
-      for (let i = entries.length - 1; i >= 0 && entries[i]!.from === 'remote'; i--) waitingSince = entries[i]!.ts;
+      // Our clock, not the visitor's: a wrong or hostile ts must not pin a conversation to the top.
+      for (let i = entries.length - 1; i >= 0 && entries[i]!.from === 'remote'; i--) waitingSince = entries[i]!.at ?? entries[i]!.ts;
       list.push({
         id,
         name: conversation?.remoteName || entries.findLast?.((e) => e.from === 'remote')?.name || id,
@@ -278,7 +282,7 @@ export class RtcInbox extends RtcSessionElement {
         online: !!conversation?.isOpen,
         unread: chat?.unread ?? 0,
         lastText: last?.text ?? '',
-        lastAt: last?.ts ?? conversation?.openedAt ?? 0,
+        lastAt: (last ? (last.at ?? last.ts) : conversation?.openedAt) ?? 0,
         waitingSince,
       });
     }

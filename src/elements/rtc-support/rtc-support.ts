@@ -42,6 +42,8 @@ const closeIcon = html`<svg viewBox="0 0 24 24" width="26" height="26" fill="non
  * @cssproperty [--rtc-support-offset=20px] - Distance from the viewport corner.
  * @cssproperty [--rtc-support-z-index=2147483000] - Stacking level above the host page.
  * @cssproperty [--rtc-radius=12px] - Corner radius.
+ * @cssproperty [--rtc-danger=#dc2626] - The unread badge.
+ * @cssproperty [--rtc-focus-ring=#93c5fd] - Keyboard focus outline.
  * @cssproperty [--rtc-font-family=system-ui] - Font.
  */
 export class RtcSupport extends LitElement {
