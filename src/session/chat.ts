@@ -62,7 +62,6 @@ export class Chat extends Emitter<ChatEvents> {
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private lastTypingSent = 0;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
-  private saveInTask = false;
   private readonly conversation: Conversation;
 
   constructor(
@@ -197,15 +196,9 @@ export class Chat extends Emitter<ChatEvents> {
     this.transmit(entry);
     this.updateHold();
     this.changed();
-    // What the person typed must survive an immediate reload: save before this task ends
-    // (once per task, so a scripted burst of sends stays linear).
-    if (!this.saveInTask) {
-      this.saveInTask = true;
-      queueMicrotask(() => {
-        this.saveInTask = false;
-        this.saveNow();
-      });
-    }
+    // Saved with the usual throttle; a reload or close within it is covered by the pagehide
+    // save (registry.ts). Saving the whole transcript on every send made chat latency grow
+    // with history.
     return entry;
   }
 
