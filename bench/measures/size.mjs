@@ -1,0 +1,150 @@
+// Bundle sizes, gzipped (node:zlib, level 9): the script-tag files (dist/cdn) and the npm entry
+// (dist/npm), beside bare peerjs.min.js and lit bundled alone. Reads the dist/ copy taken at the
+// start of the run. Sizes are deterministic: one "run" each.
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { PEERJS_UMD, ROOT } from '../lib/browser.mjs';
+import { row } from '../lib/report.mjs';
+
+export const id = 'size';
+export const title = 'Bundle size';
+
+const KiB = 1024;
+const gz = (buffer) => gzipSync(buffer, { level: 9 }).length;
+
+/** Relative modules `file` imports statically (import … from "./x.js", import "./x.js", export … from). */
+function staticImports(file) {
+  const text = readFileSync(file, 'utf8');
+  const found = new Set();
+  const pattern = /(?:^|[;}\s])(?:import|export)\s*(?:[^'"();]*?\sfrom\s*|[^'"();]*?from)?\s*["'](\.{1,2}\/[^"']+)["']/g;
+  for (const match of text.matchAll(pattern)) found.add(path.resolve(path.dirname(file), match[1]));
+  return [...found];
+}
+
+/** `entries` and every module they reach through static relative imports. */
+function closure(entries) {
+  const seen = new Set();
+  const stack = [...entries];
+  while (stack.length) {
+    const file = stack.pop();
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const next of staticImports(file)) if (!seen.has(next)) stack.push(next);
+  }
+  return [...seen];
+}
+
+/** Sum of gzipped sizes, each file on its own (as a server sends them). */
+function gzFiles(files) {
+  return files.reduce((sum, file) => sum + gz(readFileSync(file)), 0);
+}
+
+function listJs(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) out.push(...listJs(full));
+    else if (/\.m?js$/.test(name)) out.push(full);
+  }
+  return out;
+}
+
+/** Bundles `entry` with vite (esbuild-minified ES module, like our own build); returns the output files. */
+async function viteBundle(entry, outDir) {
+  const { build } = await import('vite');
+  await build({
+    configFile: false,
+    root: ROOT,
+    logLevel: 'silent',
+    build: {
+      outDir,
+      emptyOutDir: true,
+      write: true,
+      target: 'es2022',
+      minify: 'esbuild',
+      sourcemap: false,
+      modulePreload: false,
+      copyPublicDir: false,
+      rollupOptions: {
+        input: entry,
+        preserveEntrySignatures: 'exports-only',
+        output: { entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+      },
+    },
+  });
+  return listJs(outDir);
+}
+
+export async function run(ctx) {
+  const cdn = path.join(ctx.dist, 'cdn');
+  const npmEntry = path.join(ctx.dist, 'npm', 'index.js');
+  const work = path.join(ROOT, 'node_modules', '.cache', 'rtc-bench', `size-${process.pid}`);
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  try {
+    const litEntry = path.join(work, 'lit-alone.js');
+    writeFileSync(litEntry, "export * from 'lit';\n");
+    const litFiles = await viteBundle(litEntry, path.join(work, 'out-lit'));
+    const npmFiles = await viteBundle(npmEntry, path.join(work, 'out-npm'));
+
+    const peerjs = gz(readFileSync(PEERJS_UMD));
+    const lit = gzFiles(litFiles);
+    const base = { median: (peerjs + lit) / KiB, min: (peerjs + lit) / KiB, max: (peerjs + lit) / KiB, runs: [(peerjs + lit) / KiB] };
+    const baselineName = `peerjs.min.js ${(peerjs / KiB).toFixed(1)} + lit ${(lit / KiB).toFixed(1)} KiB`;
+
+    const entry = path.join(cdn, 'rtc-elements.js');
+    const onLoad = closure([entry]);
+    const full = path.join(cdn, 'rtc-elements-full.js');
+    const forCall = closure([entry, ...(listJs(cdn).includes(full) ? [full] : [])]);
+    const allCdn = listJs(cdn);
+    const npmOwn = closure([npmEntry]);
+    const rel = (files) => files.map((f) => path.relative(ctx.dist, f)).sort();
+    const one = (bytes) => [bytes / KiB];
+    return [
+      row({
+        measure: 'size',
+        figure: 'script tag, on page load (rtc-elements.js + static imports)',
+        unit: 'KiB gz',
+        ours: one(gzFiles(onLoad)),
+        baseline: base,
+        baselineName,
+        extra: { files: rel(onLoad) },
+        digits: 1,
+      }),
+      row({
+        measure: 'size',
+        figure: 'script tag, everything for a call (+ rtc-elements-full.js)',
+        unit: 'KiB gz',
+        ours: one(gzFiles(forCall)),
+        baseline: base,
+        baselineName,
+        extra: { files: rel(forCall) },
+        digits: 1,
+      }),
+      row({ measure: 'size', figure: 'script tag, all of dist/cdn (every chunk)', unit: 'KiB gz', ours: one(gzFiles(allCdn)), baseline: base, baselineName, extra: { files: rel(allCdn) }, digits: 1 }),
+      row({
+        measure: 'size',
+        figure: 'npm entry bundled with lit + peerjs (vite, minified)',
+        unit: 'KiB gz',
+        ours: one(gzFiles(npmFiles)),
+        baseline: base,
+        baselineName,
+        extra: { files: npmFiles.length },
+        digits: 1,
+      }),
+      row({
+        measure: 'size',
+        figure: 'npm entry, own modules only (tsc output, unminified)',
+        unit: 'KiB gz',
+        ours: one(gzFiles(npmOwn)),
+        baseline: base,
+        baselineName,
+        extra: { files: npmOwn.length },
+        digits: 1,
+      }),
+    ];
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
