@@ -1,5 +1,7 @@
 // CI guard: custom-elements.json must match what the analyzer generates from the current source.
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import Ajv from 'ajv';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -22,7 +24,15 @@ try {
     console.error('custom-elements.json has an element without a tag name (add @tagname to its JSDoc).');
     process.exit(1);
   }
-  console.log(`custom-elements.json is current (${tags.join(', ')}).`);
+  // The manifest format's own JSON schema (from the custom-elements-manifest package).
+  const schema = createRequire(import.meta.url)('custom-elements-manifest/schema.json');
+  const validate = new Ajv({ strict: false, allErrors: true }).compile(schema);
+  if (!validate(manifest)) {
+    console.error('custom-elements.json does not match the custom-elements-manifest schema:');
+    console.error(JSON.stringify(validate.errors, null, 2));
+    process.exit(1);
+  }
+  console.log(`custom-elements.json is current and valid against schema ${manifest.schemaVersion} (${tags.join(', ')}).`);
 } finally {
   rmSync(out, { recursive: true, force: true });
 }
