@@ -13,7 +13,7 @@ const config: StorybookConfig = {
     name: '@storybook/web-components-vite',
     options: {
       // The root vite.config.ts builds the CDN bundle (fixed inputs, outDir dist/cdn); Storybook
-      // gets its own small config instead (with the broker of the live stories, rtc-broker.ts).
+      // gets its own small config instead (with the broker of the live stories, server/vite-plugin.js).
       builder: { viteConfigPath: '.storybook/vite.config.ts' },
     },
   },

@@ -1,6 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
-import { brokerUrl } from 'virtual:rtc-preview-broker';
+import { brokerUrl } from 'virtual:rtc-broker';
 import { described } from './fixtures.js';
 
 interface LiveArgs {

@@ -1,4 +1,4 @@
-/** Set by .storybook/rtc-broker.ts: the dev server's broker, or null in a static build. */
-declare module 'virtual:rtc-preview-broker' {
+/** Set by server/vite-plugin.js: the dev server's broker, or null in a static build. */
+declare module 'virtual:rtc-broker' {
   export const brokerUrl: string | null;
 }

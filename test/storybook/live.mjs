@@ -1,5 +1,5 @@
 // Optional check of the live story (not part of test:storybook, which needs no server): starts
-// `storybook dev` on a free port (which starts the broker of .storybook/rtc-broker.ts), places a
+// `storybook dev` on a free port (which starts the broker of server/vite-plugin.js), places a
 // real call and sends a chat message between the two peers of "Live/Two peers" in Chromium with
 // fake devices, then stops the dev server. About a minute on two cores.
 // Usage: node test/storybook/live.mjs
