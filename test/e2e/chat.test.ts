@@ -88,6 +88,8 @@ describe('<rtc-chat> between two tabs', () => {
     const [pa, pb] = await Promise.all([open(a, b), open(b, a)]);
     await pa.evaluate(() => (document.getElementById('el') as ChatEl).send('before reload'));
     await pb.waitForFunction(() => (document.getElementById('el') as ChatEl).messages.length === 1);
+    // Wait for the ack too: an unacknowledged message is rightly re-sent after the reload.
+    await pa.waitForFunction(() => (document.getElementById('el') as ChatEl).messages[0]?.status === 'delivered');
     await pb.reload();
     await pb.evaluate(
       ({ b, a }) => {
