@@ -1,55 +1,16 @@
 // Bundle sizes, gzipped (node:zlib, level 9): the script-tag files (dist/cdn) and the npm entry
 // (dist/npm), beside bare peerjs.min.js and lit bundled alone. Reads the dist/ copy taken at the
 // start of the run. Sizes are deterministic: one "run" each.
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { PEERJS_UMD, ROOT } from '../lib/browser.mjs';
 import { row } from '../lib/report.mjs';
+import { gzipFiles as gzFiles, gzipSize as gz, listJs, staticClosure as closure } from '../../scripts/bundle-files.js';
 
 export const id = 'size';
 export const title = 'Bundle size';
 
 const KiB = 1024;
-const gz = (buffer) => gzipSync(buffer, { level: 9 }).length;
-
-/** Relative modules `file` imports statically (import … from "./x.js", import "./x.js", export … from). */
-function staticImports(file) {
-  const text = readFileSync(file, 'utf8');
-  const found = new Set();
-  const pattern = /(?:^|[;}\s])(?:import|export)\s*(?:[^'"();]*?\sfrom\s*|[^'"();]*?from)?\s*["'](\.{1,2}\/[^"']+)["']/g;
-  for (const match of text.matchAll(pattern)) found.add(path.resolve(path.dirname(file), match[1]));
-  return [...found];
-}
-
-/** `entries` and every module they reach through static relative imports. */
-function closure(entries) {
-  const seen = new Set();
-  const stack = [...entries];
-  while (stack.length) {
-    const file = stack.pop();
-    if (seen.has(file)) continue;
-    seen.add(file);
-    for (const next of staticImports(file)) if (!seen.has(next)) stack.push(next);
-  }
-  return [...seen];
-}
-
-/** Sum of gzipped sizes, each file on its own (as a server sends them). */
-function gzFiles(files) {
-  return files.reduce((sum, file) => sum + gz(readFileSync(file)), 0);
-}
-
-function listJs(dir) {
-  const out = [];
-  for (const name of readdirSync(dir)) {
-    const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) out.push(...listJs(full));
-    else if (/\.m?js$/.test(name)) out.push(full);
-  }
-  return out;
-}
-
 /** Bundles `entry` with vite (esbuild-minified ES module, like our own build); returns the output files. */
 async function viteBundle(entry, outDir) {
   const { build } = await import('vite');
