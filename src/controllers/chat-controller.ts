@@ -8,7 +8,6 @@ export interface ChatCallbacks {
   message?(entry: ChatEvents['message']): void;
   typing?(on: boolean): void;
   error?(error: ChatEvents['error']): void;
-  change?(): void;
   /** A file arrived and was verified. */
   received?(transfer: Transfer): void;
 }
@@ -61,7 +60,6 @@ export class ChatController implements ReactiveController {
     if (this.renderTimer !== undefined) return;
     this.renderTimer = setTimeout(() => {
       this.renderTimer = undefined;
-      this.callbacks.change?.();
       this.host.requestUpdate();
     }, RENDER_EVERY_MS);
   }

@@ -337,11 +337,6 @@ export class Call extends Emitter<CallEvents> {
     this.end(localEndReason(this.state));
   }
 
-  /** Tells the caller we are busy without disturbing the current call. */
-  static refuseBusy(conversation: Conversation, ring: RingMessage): void {
-    conversation.send({ type: 'decline', callId: ring.callId, reason: 'busy' });
-  }
-
   toggleMicrophone(on = !this.local.mic): void {
     const tracks = this.localStream?.getAudioTracks() ?? [];
     if (tracks.length === 0) return;
@@ -556,9 +551,5 @@ export class Call extends Emitter<CallEvents> {
     this.removeAllListeners();
   }
 
-  /** For tests and diagnostics: resources this call still holds. */
-  get openResources(): { timers: number; liveTracks: number; media: boolean } {
-    const live = (this.localStream?.getTracks() ?? []).filter((t) => t.readyState === 'live').length;
-    return { timers: this.timers.size + (this.statsTimer && !this.ended ? 1 : 0), liveTracks: live, media: !!(this.media || this.heldMedia) };
-  }
+
 }

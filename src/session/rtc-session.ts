@@ -282,7 +282,8 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
     } else if (message.type === 'ring') {
       const busy = this.activeCall && !this.activeCall.ended;
       if (busy) {
-        if (this.activeCall!.id !== message.callId) Call.refuseBusy(conversation, message);
+        // Busy: tell the caller without disturbing the current call.
+        if (this.activeCall!.id !== message.callId) conversation.send({ type: 'decline', callId: message.callId, reason: 'busy' });
       } else if (this.callViews === 0) {
         // A chat-only page cannot answer: say no at once instead of letting the caller wait.
         conversation.send({ type: 'decline', callId: message.callId, reason: 'declined' });

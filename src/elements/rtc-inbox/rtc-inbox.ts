@@ -324,7 +324,7 @@ export class RtcInbox extends RtcSessionElement {
         this.known.add(id);
         this.dispatchEvent(new CustomEvent('rtc-conversation', { bubbles: true, composed: true, detail: { id } }));
       }
-      if (message.type === 'chat' && (id !== this.selected || document.visibilityState !== 'visible')) this.chime();
+      if (message.type === 'chat' && (id !== this.selected || document.visibilityState !== 'visible')) this.sound.play();
     }
     // Chat state changes after this handler; render once it has.
     queueMicrotask(() => this.requestUpdate());
@@ -358,12 +358,8 @@ export class RtcInbox extends RtcSessionElement {
     // A visitor calling: open their conversation so the agent sees who it is and the chat.
     if (call.direction === 'incoming') {
       this.selected = call.remoteId;
-      this.chime();
+      this.sound.play();
     }
-  }
-
-  private chime(): void {
-    this.sound.play();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
