@@ -43,8 +43,6 @@ export interface Transfer {
   cancelledBy?: 'local' | 'remote';
   /** Incoming, once verified. */
   file?: File;
-  /** Object URL of `file`, if the UI made one; dispose() revokes it. */
-  url?: string;
 }
 
 export interface FileTransferEvents {
@@ -519,7 +517,6 @@ export class FileTransfers extends Emitter<FileTransferEvents> {
     for (const [id, job] of this.jobs) {
       if (finished <= MAX_FINISHED_KEPT) break;
       if (job.active) continue;
-      if (job.transfer.url) URL.revokeObjectURL(job.transfer.url);
       this.jobs.delete(id);
       finished--;
     }
@@ -710,11 +707,6 @@ export class FileTransfers extends Emitter<FileTransferEvents> {
     for (const job of this.jobs.values()) {
       job.cancelLocal();
       job.release();
-      const { transfer } = job;
-      if (transfer.url) {
-        URL.revokeObjectURL(transfer.url);
-        transfer.url = undefined;
-      }
     }
     for (const fileId of [...this.early.keys()]) this.dropEarly(fileId);
     this.refused.clear();

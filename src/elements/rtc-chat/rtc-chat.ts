@@ -132,7 +132,7 @@ export class RtcChat extends RtcSessionElement {
     message: (entry) =>
       dispatchRtc(this, 'rtc-message', { id: entry.id, from: this.remoteId ?? '', text: entry.text, time: entry.ts }),
     typing: (typing) => dispatchRtc(this, 'rtc-typing', { from: this.remoteId ?? '', typing }),
-    error: (error) => this.report(error),
+    error: (error) => this.onError(error),
     received: (transfer) => {
       if (!transfer.file) return;
       dispatchRtc(this, 'rtc-file', {
@@ -168,7 +168,7 @@ export class RtcChat extends RtcSessionElement {
     try {
       return chat.send(text).id;
     } catch (error) {
-      this.report(error instanceof RtcError ? error : new RtcError('message-too-long', String(error)));
+      this.onError(error instanceof RtcError ? error : new RtcError('message-too-long', String(error)));
       return null;
     }
   }
@@ -180,7 +180,7 @@ export class RtcChat extends RtcSessionElement {
     try {
       return (await chat.sendFile(file)).id;
     } catch (error) {
-      this.report(error instanceof RtcError ? error : new RtcError('file-failed', String(error)));
+      this.onError(error instanceof RtcError ? error : new RtcError('file-failed', String(error)));
       return null;
     }
   }
@@ -203,16 +203,12 @@ export class RtcChat extends RtcSessionElement {
 
   private requireChat() {
     const chat = this.chatController.chat;
-    if (!chat) this.report(new RtcError('no-remote-id', 'Set remote-id before sending.'));
+    if (!chat) this.onError(new RtcError('no-remote-id', 'Set remote-id before sending.'));
     return chat;
   }
 
   private get t() {
     return stringsFor(this.lang);
-  }
-
-  private report(error: RtcError): void {
-    this.onError(error);
   }
 
   protected override onError(error: RtcError): void {
@@ -234,6 +230,8 @@ export class RtcChat extends RtcSessionElement {
     }
     this.chatController.sync(session, this.remoteId);
     const chat = this.chatController.chat;
+    // The transfer list drops old entries; their files must not stay alive through our URLs.
+    if (chat && this.urls.size > 0) this.revokeUrls(new Set(chat.files.transfers.map((t) => t.id)));
     if (chat) {
       chat.setPersistence(this.persist);
       chat.maxFileSize = Number.isFinite(this.maxFileSize) && this.maxFileSize > 0 ? this.maxFileSize : DEFAULT_MAX_FILE_SIZE;
@@ -277,9 +275,13 @@ export class RtcChat extends RtcSessionElement {
 
   private onVisibility = () => this.updateReadState();
 
-  private revokeUrls(): void {
-    for (const url of this.urls.values()) URL.revokeObjectURL(url);
-    this.urls.clear();
+  /** Revokes object URLs, all of them or those of transfers no longer listed (pruned). */
+  private revokeUrls(keep: ReadonlySet<string> = new Set()): void {
+    for (const [id, url] of this.urls) {
+      if (keep.has(id)) continue;
+      URL.revokeObjectURL(url);
+      this.urls.delete(id);
+    }
   }
 
   private urlFor(transfer: Transfer): string | null {
