@@ -248,6 +248,7 @@ export class RtcInbox extends RtcSessionElement {
   @query('rtc-call') private callElement?: RtcCall;
 
   private tick = new TickController(this, 15_000);
+  private list: InboxConversation[] = [];
   private baseTitle = '';
   private known = new Set<string>();
   private sound = new Chime();
@@ -364,7 +365,9 @@ export class RtcInbox extends RtcSessionElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
-    const unread = this.conversations.reduce((sum, c) => sum + c.unread, 0);
+    // Built once per update: render reads the same snapshot.
+    this.list = this.conversations;
+    const unread = this.list.reduce((sum, c) => sum + c.unread, 0);
     document.title = unread ? `(${unread}) ${this.baseTitle}` : this.baseTitle;
   }
 
@@ -387,7 +390,7 @@ export class RtcInbox extends RtcSessionElement {
 
   protected override render() {
     const t = this.t;
-    const list = this.conversations;
+    const list = this.list;
     const current = list.find((c) => c.id === this.selected);
     const inCall = (this.callState !== 'idle' && this.callState !== 'offline') || this.callResult.active;
     return html`<div part="base" class="inbox">
