@@ -44,6 +44,12 @@ export const RING_TIMEOUT_MS = 45_000;
 const DISCONNECT_GRACE_MS = 2_000;
 /** After answering, how long we wait for the caller's media before giving up. */
 const MEDIA_TIMEOUT_MS = 20_000;
+/**
+ * A MediaConnection that closes is followed, most of the time, by the message that says why
+ * (`decline`, `cancel`, `bye`) on the control channel; wait this long for it before calling the
+ * end `connection-lost`.
+ */
+const MEDIA_CLOSE_GRACE_MS = 1_000;
 const STATS_INTERVAL_MS = 1_000;
 /**
  * A live call always receives something (RTP, or at least RTCP reports about what we send);
@@ -83,6 +89,14 @@ export class Call extends Emitter<CallEvents> {
   private conversation: Conversation;
   /** The caller's capture, started with the dial and awaited once the callee accepts. */
   private mediaReady: Promise<void> = Promise.resolve();
+  /**
+   * Whether our tracks are on the connection's senders. The transport is set up while the call
+   * rings (ICE and DTLS take most of a call's setup time), but with empty senders: neither side
+   * sends a byte of media until the callee has answered.
+   */
+  private released = false;
+  /** Whether the connection's transceivers exist: the caller's at once, the callee's once the offer is applied. */
+  private sendersReady = false;
 
   private constructor(
     private readonly host: CallHost,
@@ -150,7 +164,8 @@ export class Call extends Emitter<CallEvents> {
 
   /**
    * Rings as soon as the channel is open, while our own permission prompt may still be up: the
-   * callee must not sit on an unused channel, and the media is only needed once they accept.
+   * callee must not sit on an unused channel. Once our capture is done, the media offer follows
+   * with the tracks held back, so the transport connects while it rings.
    */
   private async ring(): Promise<void> {
     this.mediaReady = this.captureMedia(this.video);
@@ -173,6 +188,8 @@ export class Call extends Emitter<CallEvents> {
       },
       'ring',
     );
+    await this.mediaReady;
+    if (!this.ended && !this.media) this.startMedia();
   }
 
   private async captureMedia(video: boolean): Promise<void> {
@@ -203,7 +220,8 @@ export class Call extends Emitter<CallEvents> {
     switch (message.type) {
       case 'accept':
         if (this.transition({ type: 'accepted' })) {
-          void this.mediaReady.then(() => this.ended || this.startMedia());
+          // The offer went out while it rang (ring() starts it on the same promise, first).
+          void this.mediaReady.then(() => this.release());
           this.after(MEDIA_TIMEOUT_MS + 10_000, () => this.fail('The call could not connect.'), 'connect');
         }
         break;
@@ -224,7 +242,11 @@ export class Call extends Emitter<CallEvents> {
     }
   }
 
-  /** Caller side, after accept: offer our media, asking for both kinds even when we send none. */
+  /**
+   * Caller side, once our capture is done: offer our media, asking for both kinds even when we
+   * send none. Before the callee accepts, the senders are emptied at once: the offer still
+   * negotiates them as send-receive, and the transport connects, but nothing is sent.
+   */
   private startMedia(): void {
     const peer = this.host.peer;
     const connection = peer?.call(this.remoteId, this.localStream ?? new MediaStream(), {
@@ -237,21 +259,27 @@ export class Call extends Emitter<CallEvents> {
       return;
     }
     this.watchMedia(connection);
+    this.sendersReady = true;
+    if (this.phase === 'calling') this.hold();
+    else void this.release();
   }
 
   /** Callee side: the user said yes. Camera and microphone start only now. */
   async answer(options: { video?: boolean } = {}): Promise<void> {
     if (!this.transition({ type: 'answer' })) return;
-    await this.captureMedia(this.video && options.video !== false);
-    if (this.ended) return;
+    const video = this.video && options.video !== false;
     if (this.heldMedia) {
+      await this.captureMedia(video);
+      if (this.ended) return;
       const media = this.heldMedia;
       this.heldMedia = null;
       media.removeAllListeners('close');
       media.answer(this.localStream ?? undefined);
+      this.released = true;
       this.watchMedia(media);
       return;
     }
+    // Accept before capturing, so the caller's media is on its way while our camera starts.
     this.conversation.send({ type: 'accept', callId: this.id });
     this.after(MEDIA_TIMEOUT_MS, () => {
       if (!this.media) {
@@ -261,37 +289,101 @@ export class Call extends Emitter<CallEvents> {
         this.end('connection-lost');
       }
     });
+    await this.captureMedia(video);
+    if (!this.ended) await this.release();
   }
 
-  /** Callee side: the caller's MediaConnection for this call arrived (after our accept). */
+  /**
+   * Callee side: the caller's MediaConnection for this call arrived, usually while it still
+   * rings. It is answered at once but without tracks, with every transceiver made send-receive,
+   * so ICE and DTLS connect during the ringing; answering then only has to put our tracks on
+   * the senders. Our camera and microphone are not touched until the user answers.
+   */
   adoptMedia(media: MediaConnection): boolean {
-    if (this.media || media.peer !== this.remoteId || this.phase !== 'connecting' || this.direction !== 'incoming') return false;
-    // answer() creates the RTCPeerConnection that watchMedia listens to.
-    media.answer(this.localStream ?? undefined);
+    const waiting = this.phase === 'ringing' || this.phase === 'connecting';
+    if (this.media || this.heldMedia || media.peer !== this.remoteId || !waiting || this.direction !== 'incoming') return false;
+    media.answer();
+    const pc = media.peerConnection;
+    if (pc) {
+      // Fires when the offer is applied, before PeerJS creates the answer (a microtask later):
+      // without a track, a transceiver would answer receive-only, and PeerJS cannot renegotiate.
+      // The stream id is for the caller's PeerJS, whose track handler needs a stream.
+      const sendToo = () => {
+        if (pc.signalingState !== 'have-remote-offer') return;
+        const stream = new MediaStream();
+        for (const transceiver of pc.getTransceivers()) {
+          transceiver.direction = 'sendrecv';
+          transceiver.sender.setStreams?.(stream);
+        }
+        this.sendersReady = true;
+        if (this.phase === 'connecting' && this.localStream) void this.release();
+        else this.hold();
+      };
+      pc.addEventListener('signalingstatechange', sendToo);
+      this.disposers.push(() => pc.removeEventListener('signalingstatechange', sendToo));
+    }
     this.watchMedia(media);
     return true;
   }
 
+  /**
+   * Until both sides agreed, the senders stay empty. (Black frames from a canvas to keep the
+   * encoders warm were tried: the bandwidth estimate then settles on the tiny static stream and
+   * the first real frames come later, not sooner.)
+   */
+  private hold(): void {
+    for (const sender of this.media?.peerConnection?.getSenders() ?? []) sender.replaceTrack(null).catch(() => {});
+  }
+
+  /** Puts our tracks on the senders once both sides agreed to the call; then media flows. */
+  private async release(): Promise<void> {
+    if (this.ended || !this.media || !this.sendersReady || this.released) return;
+    this.released = true;
+    await Promise.all([
+      this.replaceSenderTrack('audio', this.localStream?.getAudioTracks()[0] ?? null),
+      this.replaceSenderTrack('video', this.screenTrack ?? this.cameraTrack),
+    ]);
+    this.sendMediaState();
+    this.mediaUp();
+  }
+
+  /** Connected once the transport is up and our tracks are on it, whichever came last. */
+  private mediaUp(): void {
+    const pc = this.media?.peerConnection;
+    if (!pc || !this.released || pc.connectionState !== 'connected') return;
+    if (!this.transition({ type: 'media-up' })) return;
+    this.clearTimer('connect');
+    this.connectedAt = Date.now();
+    this.sendMediaState();
+    this.startStats(pc);
+  }
+
+  /**
+   * One stream of all the receivers' tracks, rather than PeerJS's `stream` event: a sender that
+   * had no track when the answer was made carries no stream id, and then no stream arrives.
+   * The caller's receivers exist from its offer on, the callee's once the offer is applied.
+   */
+  private collectRemoteTracks(): void {
+    const receivers = this.media?.peerConnection?.getReceivers() ?? [];
+    if (receivers.length === 0) return;
+    const stream = this.remoteStream ?? (this.remoteStream = new MediaStream());
+    for (const { track } of receivers) if (!stream.getTracks().includes(track)) stream.addTrack(track);
+    this.emit('change', undefined);
+  }
+
   private watchMedia(media: MediaConnection): void {
     this.media = media;
-    media.on('stream', (stream) => {
-      this.remoteStream = stream;
-      this.emit('change', undefined);
-    });
-    media.on('close', () => this.end('connection-lost'));
-    media.on('error', () => {}); // followed by close or an ICE state we handle
     const pc = media.peerConnection;
+    media.on('stream', () => this.collectRemoteTracks());
+    this.collectRemoteTracks();
+    media.on('close', () => this.after(MEDIA_CLOSE_GRACE_MS, () => this.end('connection-lost'), 'media-closed'));
+    media.on('error', () => {}); // followed by close or an ICE state we handle
     if (!pc) return;
     const onState = () => {
       switch (pc.connectionState) {
         case 'connected':
           this.clearTimer('disconnect');
-          this.clearTimer('connect');
-          if (this.transition({ type: 'media-up' })) {
-            this.connectedAt = Date.now();
-            this.sendMediaState();
-            this.startStats(pc);
-          }
+          this.mediaUp();
           break;
         case 'disconnected':
           this.after(DISCONNECT_GRACE_MS, () => this.end('connection-lost'), 'disconnect');
@@ -304,7 +396,6 @@ export class Call extends Emitter<CallEvents> {
     };
     pc.addEventListener('connectionstatechange', onState);
     this.disposers.push(() => pc.removeEventListener('connectionstatechange', onState));
-    this.sendMediaState();
     onState();
   }
 
@@ -474,6 +565,8 @@ export class Call extends Emitter<CallEvents> {
   }
 
   private async replaceSenderTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
+    // Held back until the call is answered: release() puts the current tracks on then.
+    if (!this.released) return;
     const pc = this.media?.peerConnection;
     const transceiver = pc?.getTransceivers().find((t) => t.receiver.track.kind === kind);
     if (!transceiver) return;

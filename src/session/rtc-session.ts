@@ -34,6 +34,9 @@ export interface SessionOptions {
 }
 
 const ID_TAKEN_RETRY_MS = 15_000;
+/** How long a media offer that overtook its `ring` waits for it, and how many may wait. */
+const EARLY_MEDIA_WAIT_MS = 5_000;
+const MAX_EARLY_MEDIA = 3;
 
 /** Broker reconnect backoff: 0.5 s, 1 s, 2 s … capped at 10 s, with jitter so tabs do not stampede. */
 export function reconnectDelay(attempt: number): number {
@@ -77,6 +80,8 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private destroyed = false;
+  /** Media offers that came before their `ring`, by call id, waiting for it. */
+  private earlyMedia = new Map<string, { media: MediaConnection; timer: ReturnType<typeof setTimeout> }>();
   private unreachableReported = false;
 
   constructor(options: SessionOptions) {
@@ -288,7 +293,10 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
         // A chat-only page cannot answer: say no at once instead of letting the caller wait.
         conversation.send({ type: 'decline', callId: message.callId, reason: 'declined' });
       } else {
-        this.adoptCall(Call.fromRing(this, conversation.remoteId, message));
+        const call = Call.fromRing(this, conversation.remoteId, message);
+        this.adoptCall(call);
+        const early = this.takeEarlyMedia(message.callId);
+        if (early && !call.adoptMedia(early)) early.close();
       }
     }
     this.emit('message', { conversation, message });
@@ -298,12 +306,39 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
     const callId = (media.metadata as { callId?: unknown } | undefined)?.callId;
     const active = this.activeCall && !this.activeCall.ended ? this.activeCall : null;
     if (active && typeof callId === 'string' && callId === active.id && active.adoptMedia(media)) return;
+    if (!active && typeof callId === 'string' && this.callViews > 0) {
+      this.holdEarlyMedia(callId, media);
+      return;
+    }
     if (active || typeof callId === 'string' || this.callViews === 0) {
       // Busy, media for a call we never accepted, or no element to answer with: refuse.
       media.close();
       return;
     }
     this.adoptCall(Call.fromBareMedia(this, media));
+  }
+
+  /**
+   * The caller sends its offer right after its `ring`, but the two travel different roads (the
+   * broker and the data channel), so the offer may arrive first. It waits here for its ring, a
+   * few at most, for a few seconds at most.
+   */
+  private holdEarlyMedia(callId: string, media: MediaConnection): void {
+    this.takeEarlyMedia(callId)?.close();
+    if (this.earlyMedia.size >= MAX_EARLY_MEDIA) {
+      const [oldest] = this.earlyMedia.keys();
+      this.takeEarlyMedia(oldest!)?.close();
+    }
+    const timer = setTimeout(() => this.takeEarlyMedia(callId)?.close(), EARLY_MEDIA_WAIT_MS);
+    this.earlyMedia.set(callId, { media, timer });
+  }
+
+  private takeEarlyMedia(callId: string): MediaConnection | undefined {
+    const early = this.earlyMedia.get(callId);
+    if (!early) return undefined;
+    this.earlyMedia.delete(callId);
+    clearTimeout(early.timer);
+    return early.media;
   }
 
   /** Starts a call to `remoteId`; one call at a time per session. */
@@ -342,6 +377,7 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
     this.destroyed = true;
     clearTimeout(this.retryTimer);
     this.activeCall?.hangup();
+    for (const callId of [...this.earlyMedia.keys()]) this.takeEarlyMedia(callId)?.close();
     for (const chat of this.chats.values()) chat.dispose();
     this.chats.clear();
     for (const conversation of this.conversations.values()) conversation.close();

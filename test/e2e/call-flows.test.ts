@@ -4,6 +4,7 @@ import {
   clickPart,
   connect,
   launchChrome,
+  mediaTransport,
   mountElement,
   uniqueId,
   openCallTabs,
@@ -28,6 +29,31 @@ describe('call control over the rtc-control channel', () => {
     expect(await waitForRtcEvent(bob!.page, 'rtc-ended')).toMatchObject({ reason: 'declined' });
     expect(await bob!.page.evaluate(() => (window as unknown as { __tracks: unknown[] }).__tracks.length)).toBe(0);
     await expect.poll(() => openResources(alice!.page, { mediaOnly: true }), { timeout: 10_000 }).toEqual({ liveTracks: 0, openPeerConnections: 0 });
+    await Promise.all([alice!.page.close(), bob!.page.close()]);
+  });
+
+  it('the transport connects while it rings, but no media flows and the callee captures nothing until it answers', async () => {
+    const [alice, bob] = await openCallTabs(env.context, env.server.url, 2);
+    await ring(alice!, bob!);
+    for (const tab of [alice!, bob!]) await expect.poll(() => mediaTransport(tab.page).then((t) => t?.state)).toBe('connected');
+    // Alice's camera keeps producing frames over a connected transport: none of them may leave.
+    for (let i = 0; i < 3; i++) await waitForFrame(alice!.page, 'local-video');
+    for (const tab of [alice!, bob!]) expect(await mediaTransport(tab.page)).toEqual({ state: 'connected', sent: 0, received: 0 });
+    expect(await bob!.page.evaluate(() => (window as unknown as { __tracks: unknown[] }).__tracks.length)).toBe(0);
+    expect(await bob!.page.locator('rtc-call [part~="remote-video"]').isVisible()).toBe(false);
+
+    const peerConnections = () => bob!.page.evaluate(() => (window as unknown as { __pcs: unknown[] }).__pcs.length);
+    const before = await peerConnections();
+    await clickPart(bob!.page, 'answer-button');
+    await Promise.all([waitForFrame(alice!.page, 'remote-video'), waitForFrame(bob!.page, 'remote-video')]);
+    // Answering reused the ringing transport instead of negotiating a new one.
+    expect(await peerConnections()).toBe(before);
+    for (const tab of [alice!, bob!]) expect((await mediaTransport(tab.page))!.sent).toBeGreaterThan(0);
+    await clickPart(alice!.page, 'hangup-button');
+    for (const tab of [alice!, bob!]) {
+      await expect.poll(() => openResources(tab.page, { mediaOnly: true }), { timeout: 10_000 }).toEqual({ liveTracks: 0, openPeerConnections: 0 });
+      expect(pageErrors(tab.page)).toEqual([]);
+    }
     await Promise.all([alice!.page.close(), bob!.page.close()]);
   });
 
@@ -172,11 +198,17 @@ describe('camera denied', () => {
       await Promise.all([waitForRtcEvent(alice!.page, 'rtc-connected'), waitForRtcEvent(bob!.page, 'rtc-connected')]);
       const bobTracks = await bob!.page.evaluate(() => document.querySelector('rtc-call')!.localStream!.getTracks().map((t) => t.kind));
       expect(bobTracks).toEqual(['audio']);
-      // Video was negotiated receive-only for Bob: no camera button that could not work.
-      expect(await bob!.page.locator('rtc-call [part~="camera-button"]').count()).toBe(0);
       // Bob still sees Alice.
       expect(await waitForFrame(bob!.page, 'remote-video')).toBeGreaterThan(0);
       await expect.poll(() => bob!.page.locator('rtc-call [part~="error"]').textContent()).toContain('denied');
+      // Video was still negotiated send-receive for Bob (his answer was made while it rang, before
+      // he was asked for anything): once he allows the camera, he can turn it on mid-call.
+      const cameraButton = bob!.page.locator('rtc-call [part~="camera-button"]');
+      expect(await cameraButton.getAttribute('aria-pressed')).toBe('true');
+      await micOnly.grantPermissions(['microphone', 'camera']);
+      await cameraButton.click();
+      await expect.poll(() => cameraButton.getAttribute('aria-pressed')).toBe('false');
+      expect(await waitForFrame(alice!.page, 'remote-video')).toBeGreaterThan(0);
       await allowAll.close();
       await micOnly.close();
     } finally {

@@ -128,6 +128,22 @@ export function openResources(page: Page, { mediaOnly = false } = {}) {
   }, mediaOnly);
 }
 
+/** The page's newest open media RTCPeerConnection: its state and the RTP bytes it sent and received. */
+export function mediaTransport(page: Page) {
+  return page.evaluate(async () => {
+    const w = window as unknown as { __pcs: RTCPeerConnection[] };
+    const pc = w.__pcs.filter((pc) => pc.connectionState !== 'closed' && pc.getTransceivers().length > 0).at(-1);
+    if (!pc) return null;
+    let sent = 0;
+    let received = 0;
+    for (const report of (await pc.getStats()).values()) {
+      if (report.type === 'outbound-rtp') sent += report.bytesSent ?? 0;
+      if (report.type === 'inbound-rtp') received += report.bytesReceived ?? 0;
+    }
+    return { state: pc.connectionState, sent, received };
+  });
+}
+
 export interface Tab {
   page: Page;
   id: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import WebSocket from 'ws';
-import { mountElement, newPage, pageErrors, uniqueId, waitForRtcEvent, useEnvironment } from './harness.js';
+import { mountElement, newPage, pageErrors, uniqueId, waitForFrame, waitForRtcEvent, useEnvironment } from './harness.js';
 
 /**
  * Interoperability and hostility: a plain PeerJS page (no rtc-elements code) chats with and
@@ -88,6 +88,36 @@ describe('a plain PeerJS client', () => {
     await callee.locator('#el [part~="answer-button"]').click();
     await waitForRtcEvent(callee, 'rtc-connected');
     await plain.waitForFunction(() => ((window as unknown as { remoteTracks?: number }).remoteTracks ?? 0) > 0);
+    expect(pageErrors(callee)).toEqual([]);
+    await Promise.all([plain.close(), callee.close()]);
+  });
+
+  it('a media offer that overtakes its ring waits for it, and one whose ring never comes changes nothing', async () => {
+    const plainId = uniqueId('plain');
+    const calleeId = uniqueId('callee');
+    const plain = await plainPeer(plainId);
+    const callee = await mountElement(env.context, env.server.url, 'rtc-call', { 'peer-id': calleeId });
+    await waitForRtcEvent(callee, 'rtc-ready');
+    await plain.evaluate(async (calleeId) => {
+      const w = window as unknown as Record<string, any>;
+      const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+      w.peer.call(calleeId, stream, { metadata: { callId: 'never-rung' } });
+      const call = w.peer.call(calleeId, stream, { metadata: { callId: 'call-1' } });
+      call.on('stream', (remote: MediaStream) => (w.remoteTracks = remote.getTracks().length));
+      // PeerJS sends the OFFER right after setting it locally.
+      const pc: RTCPeerConnection = call.peerConnection;
+      while (pc.signalingState !== 'have-local-offer') await new Promise((resolve) => pc.addEventListener('signalingstatechange', resolve, { once: true }));
+    }, calleeId);
+    // The ring goes out after the offers, which went first on the same broker socket, on a
+    // channel that still has to connect: the offers arrive before the ring.
+    await openControl(plain, calleeId);
+    await plain.evaluate(() => (window as unknown as Record<string, any>).conn.send({ type: 'ring', callId: 'call-1', video: true }));
+    expect(await waitForRtcEvent(callee, 'rtc-incoming')).toMatchObject({ from: plainId, video: true });
+    await callee.locator('#el [part~="answer-button"]').click();
+    await waitForRtcEvent(callee, 'rtc-connected');
+    await plain.waitForFunction(() => (window as unknown as { received: { type: string }[] }).received.some((m) => m.type === 'accept'));
+    await plain.waitForFunction(() => ((window as unknown as { remoteTracks?: number }).remoteTracks ?? 0) > 0);
+    expect(await waitForFrame(callee, 'remote-video', '#el')).toBeGreaterThan(0);
     expect(pageErrors(callee)).toEqual([]);
     await Promise.all([plain.close(), callee.close()]);
   });

@@ -432,7 +432,9 @@ export class RtcCall extends RtcSessionElement {
     const video = call ? call.video : !this.audioOnly;
     const remote = call?.remote;
     const remoteName = call ? this.remoteLabel(call) : '';
-    const showRemoteVideo = !!call?.remoteStream?.getVideoTracks().length && (remote?.camera || remote?.screen) && video;
+    // The transport (and so a remote stream) exists while it rings; no media flows before the answer.
+    const answered = state === 'connecting' || state === 'connected';
+    const showRemoteVideo = answered && !!call?.remoteStream?.getVideoTracks().length && (remote?.camera || remote?.screen) && video;
     const showLocalVideo = !!call?.localStream?.getVideoTracks().length;
     return html`
       <div part="base" class="call ${video ? 'video' : 'audio-only'} state-${state}">
