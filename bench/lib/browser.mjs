@@ -50,8 +50,10 @@ export function instrument() {
       });
     },
     /**
-     * Resolves with b.now() at the first frame presented by the video `find()` returns
-     * (requestVideoFrameCallback). Polls for the element, so it may be rendered later or replaced.
+     * Resolves with b.now() at the first frame with a picture presented by the video `find()`
+     * returns (requestVideoFrameCallback). Black frames do not count, for either pair: only a
+     * camera picture is "the call has video". Polls for the element, so it may be rendered later
+     * or replaced.
      */
     firstFrame(find, timeout = 30_000) {
       return new Promise((resolve, reject) => {
@@ -69,7 +71,19 @@ export function instrument() {
           const video = find();
           if (!video || armed.has(video)) return;
           armed.add(video);
-          video.requestVideoFrameCallback(() => finish(b.now()));
+          const probe = document.createElement('canvas');
+          probe.width = probe.height = 8;
+          const context = probe.getContext('2d', { willReadFrequently: true });
+          const onFrame = () => {
+            const at = b.now();
+            context.drawImage(video, 0, 0, 8, 8);
+            const pixels = context.getImageData(0, 0, 8, 8).data;
+            let sum = 0;
+            for (let i = 0; i < pixels.length; i += 4) sum += pixels[i] + pixels[i + 1] + pixels[i + 2];
+            if (sum > 64 * 3 * 16) finish(at);
+            else video.requestVideoFrameCallback(onFrame);
+          };
+          video.requestVideoFrameCallback(onFrame);
         };
         const poll = setInterval(arm, 2);
         const timer = setTimeout(() => finish(0, new Error(`no video frame within ${timeout} ms`)), timeout);

@@ -4,9 +4,17 @@ import { mount, openPair, plainPeer, uniqueId } from '../lib/browser.mjs';
 import { pick, repeat, row } from '../lib/report.mjs';
 
 export const id = 'call';
+
+/**
+ * How long the callee lets it ring before answering, in both pairs: a person takes at least this
+ * long to reach the answer button. <rtc-call> connects the transport during these seconds; the
+ * bare PeerJS pair cannot (its callee has no answer before answer()).
+ */
+const RING_MS = 1_000;
+const ringing = () => new Promise((resolve) => setTimeout(resolve, RING_MS));
 export const title = 'Call setup';
 
-/** One <rtc-call> call: A calls B, B rings, then answer() → first frame in A and in B. */
+/** One <rtc-call> call: A calls B, B rings for RING_MS, then answer() → first frame in A and in B. */
 async function oursOnce({ browser, server }) {
   const a = uniqueId('ca');
   const b = uniqueId('cb');
@@ -25,6 +33,7 @@ async function oursOnce({ browser, server }) {
       window.__frame.catch(() => {});
     };
     await Promise.all([pa.evaluate(arm), pb.evaluate(arm)]);
+    await ringing();
     const t0 = await pb.evaluate(() => {
       const t = window.__bench.now();
       document.getElementById('el').answer();
@@ -81,6 +90,7 @@ async function bareOnce({ browser, server }, captureAtAnswer) {
       window.__frame.catch(() => {});
     };
     await Promise.all([pa.evaluate(arm), pb.evaluate(arm)]);
+    await ringing();
     const t0 = await pb.evaluate(async (captureAtAnswer) => {
       const t = window.__bench.now();
       if (captureAtAnswer) window.__stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
