@@ -17,6 +17,17 @@ export const tokens = css`
     --_radius: var(--rtc-radius, 12px);
     --_font: var(--rtc-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
     --_focus: var(--rtc-focus-ring, #93c5fd);
+    /* Light surfaces (chat, support panel, agent console); a dark theme sets these. */
+    --_background: var(--rtc-background, #ffffff);
+    --_text: var(--rtc-text, #111827);
+    --_secondary-text: var(--rtc-muted-text, #6b7280);
+    --_border: var(--rtc-border, #e5e7eb);
+    --_subtle: var(--rtc-subtle-background, #f3f4f6);
+    --_selected: var(--rtc-selected-background, #eff6ff);
+    --_warning: var(--rtc-warning-background, #fef3c7);
+    --_warning-text: var(--rtc-warning-text, #78350f);
+    --_error: var(--rtc-error-background, #fee2e2);
+    --_error-text: var(--rtc-error-text, #7f1d1d);
     font-family: var(--_font);
     font-size: 14px;
     line-height: 1.4;

@@ -67,8 +67,23 @@ const origin = `http://127.0.0.1:${server.address().port}`;
 const screenshots = process.env.STORYBOOK_SCREENSHOTS ? path.resolve(process.env.STORYBOOK_SCREENSHOTS) : null;
 if (screenshots) mkdirSync(screenshots, { recursive: true });
 
+/**
+ * Stories opened a second time with the toolbar's dark theme, where no light surface may remain
+ * (a surface that ignores the theme's custom properties stays white).
+ */
+const DARK_CHECKS = [
+  'elements-rtc-chat--long-conversation',
+  'elements-rtc-chat--error-too-long',
+  'elements-rtc-chat--offline-outbox',
+  'elements-rtc-support--open',
+  'elements-rtc-support--agent-offline',
+  'elements-rtc-support--ask-name',
+  'elements-rtc-inbox--conversations',
+];
+
 const filters = process.argv.slice(2);
-const entries = Object.values(JSON.parse(readFileSync(indexFile, 'utf8')).entries).filter(
+const stories = Object.values(JSON.parse(readFileSync(indexFile, 'utf8')).entries);
+const entries = [...stories, ...stories.filter((e) => DARK_CHECKS.includes(e.id)).map((e) => ({ ...e, dark: true }))].filter(
   (e) => filters.length === 0 || filters.some((f) => e.id.includes(f)),
 );
 if (entries.length === 0) {
@@ -103,6 +118,27 @@ const browser = await chromium.launch({ executablePath: findChrome(), args: chro
 const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
 await context.addInitScript(watchChannel);
 
+/** In the page: visible elements, in every shadow root of the story, with a near-white background. */
+function lightSurfaces() {
+  const found = [];
+  const visit = (root) => {
+    for (const el of root.querySelectorAll('*')) {
+      if (el.shadowRoot) visit(el.shadowRoot);
+      const box = el.getBoundingClientRect();
+      if (box.width * box.height < 400) continue;
+      const match = getComputedStyle(el).backgroundColor.match(/rgba?\(([\d.]+), ([\d.]+), ([\d.]+)(?:, ([\d.]+))?\)/);
+      if (!match || (match[4] !== undefined && Number(match[4]) < 0.5)) continue;
+      const [r, g, b] = match.slice(1, 4).map(Number);
+      if (0.2126 * r + 0.7152 * g + 0.0722 * b > 200) {
+        const host = el.getRootNode().host?.localName ?? 'document';
+        found.push(`${host} > ${el.localName}${el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : ''} (${match[0]})`);
+      }
+    }
+  };
+  visit(document.querySelector('#storybook-root') ?? document.body);
+  return [...new Set(found)];
+}
+
 async function check(entry) {
   const problems = [];
   const page = await context.newPage();
@@ -125,7 +161,8 @@ async function check(entry) {
   const missingBefore = missing.length;
   const docs = entry.type === 'docs';
   try {
-    await page.goto(`${origin}/iframe.html?id=${encodeURIComponent(entry.id)}&viewMode=${docs ? 'docs' : 'story'}`, { timeout: ENTRY_TIMEOUT_MS });
+    const globals = entry.dark ? '&globals=theme:dark' : '';
+    await page.goto(`${origin}/iframe.html?id=${encodeURIComponent(entry.id)}&viewMode=${docs ? 'docs' : 'story'}${globals}`, { timeout: ENTRY_TIMEOUT_MS });
     await page.waitForFunction(
       ({ id, docs }) => {
         const smoke = window.__smoke;
@@ -161,7 +198,8 @@ async function check(entry) {
         emptyShadow: elements.filter((el) => !el.shadowRoot || el.shadowRoot.childElementCount === 0).map((el) => el.localName),
       };
     }, docs);
-    if (screenshots) await page.screenshot({ path: path.join(screenshots, `${entry.id}.png`), fullPage: docs });
+    if (entry.dark) problems.push(...(await page.evaluate(lightSurfaces)).map((what) => `light surface in the dark theme: ${what}`));
+    if (screenshots) await page.screenshot({ path: path.join(screenshots, `${entry.id}${entry.dark ? '-dark' : ''}.png`), fullPage: docs });
     const reported = await page.evaluate(() => window.__smoke.errors);
     problems.push(...reported);
     if (state.errorText) problems.push(`Storybook error display: ${state.errorText.slice(0, 600)}`);
@@ -193,7 +231,7 @@ await Promise.all(
     for (let entry = queue.shift(); entry; entry = queue.shift()) {
       const t0 = Date.now();
       const problems = await check(entry);
-      const label = `${entry.type === 'docs' ? 'docs ' : 'story'} ${entry.id}`;
+      const label = `${entry.type === 'docs' ? 'docs ' : 'story'} ${entry.id}${entry.dark ? ' (dark)' : ''}`;
       const seconds = ((Date.now() - t0) / 1000).toFixed(1);
       if (problems.length === 0) {
         passed++;

@@ -5,10 +5,10 @@ export const styles = [
   tokens,
   css`
     :host {
-      --_chat-bg: var(--rtc-chat-background, #ffffff);
-      --_chat-text: var(--rtc-chat-text, #111827);
-      --_bubble-remote: var(--rtc-bubble-remote, #f3f4f6);
-      --_chat-muted: var(--rtc-muted-text, #6b7280);
+      --_chat-bg: var(--rtc-chat-background, var(--_background));
+      --_chat-text: var(--rtc-chat-text, var(--_text));
+      --_bubble-remote: var(--rtc-bubble-remote, var(--_subtle));
+      --_chat-muted: var(--_secondary-text);
       display: block;
       position: relative;
       height: 100%;
@@ -152,13 +152,13 @@ export const styles = [
       margin: 0 12px 6px;
       padding: 6px 10px;
       border-radius: 8px;
-      background: #fee2e2;
-      color: #7f1d1d;
+      background: var(--_error);
+      color: var(--_error-text);
       font-size: 13px;
     }
     .notice.info {
-      background: #eff6ff;
-      color: #1e3a8a;
+      background: var(--_selected);
+      color: inherit;
     }
     .notice span {
       flex: 1;

@@ -63,6 +63,12 @@ function since(ms: number): string {
  * @cssproperty [--rtc-radius=12px] - Corner radius.
  * @cssproperty [--rtc-focus-ring=#93c5fd] - Keyboard focus outline.
  * @cssproperty [--rtc-font-family=system-ui] - Font.
+ * @cssproperty [--rtc-background=#ffffff] - Background of the console (and of its chat).
+ * @cssproperty [--rtc-text=#111827] - Text on that background.
+ * @cssproperty [--rtc-muted-text=#6b7280] - Secondary text: page, last message, waiting time.
+ * @cssproperty [--rtc-border=#e5e7eb] - Dividers and outlines.
+ * @cssproperty [--rtc-subtle-background=#f3f4f6] - Row dividers; remote bubbles in the chat.
+ * @cssproperty [--rtc-selected-background=#eff6ff] - The open conversation in the list.
  */
 export class RtcInbox extends RtcSessionElement {
   static override styles = [
@@ -72,22 +78,22 @@ export class RtcInbox extends RtcSessionElement {
         display: block;
         height: 100%;
         min-height: 400px;
-        color: #111827;
+        color: var(--_text);
       }
       .inbox {
         display: grid;
         grid-template-columns: minmax(220px, 320px) 1fr;
         height: 100%;
         min-height: inherit;
-        border: 1px solid #e5e7eb;
+        border: 1px solid var(--_border);
         border-radius: var(--_radius);
         overflow: hidden;
-        background: #fff;
+        background: var(--_background);
       }
       aside {
         display: flex;
         flex-direction: column;
-        border-right: 1px solid #e5e7eb;
+        border-right: 1px solid var(--_border);
         min-height: 0;
       }
       .top {
@@ -96,7 +102,7 @@ export class RtcInbox extends RtcSessionElement {
         justify-content: space-between;
         gap: 8px;
         padding: 10px 12px;
-        border-bottom: 1px solid #e5e7eb;
+        border-bottom: 1px solid var(--_border);
       }
       h2 {
         margin: 0;
@@ -116,7 +122,7 @@ export class RtcInbox extends RtcSessionElement {
         width: 100%;
         padding: 10px 12px;
         border: 0;
-        border-bottom: 1px solid #f3f4f6;
+        border-bottom: 1px solid var(--_subtle);
         background: transparent;
         text-align: left;
         font: inherit;
@@ -124,7 +130,7 @@ export class RtcInbox extends RtcSessionElement {
         cursor: pointer;
       }
       li button[aria-current='true'] {
-        background: #eff6ff;
+        background: var(--_selected);
       }
       .who {
         font-weight: 600;
@@ -148,7 +154,7 @@ export class RtcInbox extends RtcSessionElement {
       .last,
       .waiting {
         font-size: 12px;
-        color: #6b7280;
+        color: var(--_secondary-text);
         overflow: hidden;
         text-overflow: ellipsis;
         white-space: nowrap;
@@ -172,7 +178,7 @@ export class RtcInbox extends RtcSessionElement {
       }
       .empty {
         padding: 16px 12px;
-        color: #6b7280;
+        color: var(--_secondary-text);
       }
       .detail {
         display: flex;
@@ -186,7 +192,7 @@ export class RtcInbox extends RtcSessionElement {
         align-items: center;
         gap: 8px;
         padding: 8px 12px;
-        border-bottom: 1px solid #e5e7eb;
+        border-bottom: 1px solid var(--_border);
       }
       .detail-top .title {
         flex: 1;
@@ -197,7 +203,7 @@ export class RtcInbox extends RtcSessionElement {
         padding: 0 12px;
         border: 1px solid var(--_accent);
         border-radius: 16px;
-        background: #fff;
+        background: var(--_background);
         color: var(--_accent);
         font: inherit;
         cursor: pointer;
@@ -220,6 +226,12 @@ export class RtcInbox extends RtcSessionElement {
       button {
         font: inherit;
       }
+      select {
+        background: var(--_background);
+        color: inherit;
+        border: 1px solid var(--_border);
+        border-radius: 6px;
+      }
       button:focus-visible,
       select:focus-visible {
         outline: 3px solid var(--_focus);
@@ -227,7 +239,7 @@ export class RtcInbox extends RtcSessionElement {
       }
       .placeholder {
         margin: auto;
-        color: #6b7280;
+        color: var(--_secondary-text);
       }
       @media (max-width: 640px) {
         .inbox {

@@ -22,7 +22,7 @@ export const styles = css`
     font-family: var(--rtc-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
     font-size: 14px;
     line-height: 1.4;
-    color: #111827;
+    color: var(--rtc-text, #111827);
     box-sizing: border-box;
   }
   :host([position='bottom-left']) {
@@ -87,14 +87,14 @@ export const styles = css`
     width: 380px;
     height: min(640px, calc(100vh - 120px));
     border-radius: var(--_radius);
-    background: #fff;
+    background: var(--rtc-background, #ffffff);
     box-shadow: 0 12px 40px rgba(0, 0, 0, 0.28);
     overflow: hidden;
   }
   .panel.loading {
     align-items: center;
     justify-content: center;
-    color: #6b7280;
+    color: var(--rtc-muted-text, #6b7280);
   }
   /* Narrow screens: the panel takes the whole viewport. */
   @media (max-width: 479px) {

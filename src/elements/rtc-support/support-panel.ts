@@ -30,8 +30,8 @@ export class RtcSupportPanel extends RtcSessionElement {
         flex-direction: column;
         width: 100%;
         height: 100%;
-        background: #fff;
-        color: #111827;
+        background: var(--_background);
+        color: var(--_text);
       }
       header {
         display: flex;
@@ -83,7 +83,7 @@ export class RtcSupportPanel extends RtcSessionElement {
         display: flex;
         gap: 8px;
         padding: 8px 12px;
-        border-bottom: 1px solid #e5e7eb;
+        border-bottom: 1px solid var(--_border);
       }
       .call-buttons button,
       .name-form button {
@@ -91,7 +91,7 @@ export class RtcSupportPanel extends RtcSessionElement {
         height: 36px;
         border: 1px solid var(--_accent);
         border-radius: 18px;
-        background: #fff;
+        background: var(--_background);
         color: var(--_accent);
         font: inherit;
         font-weight: 600;
@@ -119,11 +119,12 @@ export class RtcSupportPanel extends RtcSessionElement {
         margin: 8px 12px 0;
         padding: 8px 10px;
         border-radius: 8px;
-        background: #f3f4f6;
+        background: var(--_subtle);
         font-size: 13px;
       }
       .note.offline {
-        background: #fef3c7;
+        background: var(--_warning);
+        color: var(--_warning-text);
       }
       rtc-chat {
         flex: 1;
@@ -139,8 +140,10 @@ export class RtcSupportPanel extends RtcSessionElement {
       .name-form input {
         height: 40px;
         padding: 0 12px;
-        border: 1px solid #d1d5db;
+        border: 1px solid var(--_border);
         border-radius: 8px;
+        background: var(--_background);
+        color: inherit;
         font: inherit;
       }
       .name-form button {
