@@ -401,67 +401,43 @@ export interface CallFixture {
 }
 
 /**
- * A real Call in the wanted phase, made the session's active call before any element binds (the
- * SessionController follows `session.activeCall` on bind).
- *
- * `Call.fromRing` is the only constructor that needs no media or network; it arms the 50 s
- * "unanswered" timer, which the fixture disarms (see `disarmRingTimer`).
+ * A real Call in the wanted phase (`Call.preview`: no devices, network or timers), made the
+ * session's active call before any element binds (the SessionController follows
+ * `session.activeCall` on bind).
  */
 export function previewCall(fx: Fixture, session: RtcSession, options: CallFixture): Call {
   const video = options.video ?? true;
   const conversation = session.conversation(options.remoteId);
   if (options.remoteName) conversation.remoteName = options.remoteName;
-  const call = Call.fromRing(session, options.remoteId, { type: 'ring', callId: `preview-${fx.key}`, video });
-  disarmRingTimer(call);
   const direction = options.direction ?? 'incoming';
-  call.state = { phase: options.phase, direction };
   const live = options.phase === 'connecting' || options.phase === 'connected' || options.phase === 'calling';
   // The caller's devices start with the dial; the callee's only when they answer.
   const hasLocalMedia = live && (options.phase !== 'calling' || direction === 'outgoing');
-  if (hasLocalMedia) {
-    const localVideo = options.localVideo ?? (video ? 'camera' : false);
-    call.localStream = fakeStream(fx, { video: localVideo, label: localVideo === 'screen' ? 'Your screen' : 'You', hue: 160 });
-    call.local = { mic: true, camera: localVideo === 'camera', screen: localVideo === 'screen', ...options.local };
-    for (const track of call.localStream.getAudioTracks()) track.enabled = call.local.mic;
-    const videoTrack = call.localStream.getVideoTracks()[0];
-    if (videoTrack) setCameraTrack(call, videoTrack);
-  }
-  if (options.phase === 'connected') {
-    const remoteVideo = options.remoteVideo ?? (video ? 'camera' : false);
-    call.remoteStream = fakeStream(fx, {
-      video: remoteVideo,
-      label: remoteVideo === 'screen' ? `${options.remoteName ?? options.remoteId}'s screen` : (options.remoteName ?? options.remoteId),
-      hue: 215,
-    });
-    call.remote = { mic: true, camera: remoteVideo === 'camera', screen: remoteVideo === 'screen', ...options.remote };
-    call.connectedAt = Date.now() - (options.connectedForMs ?? 83_000);
-    call.quality = options.quality ?? { level: 'good', rttMs: 42, lossPercent: 0 };
-  }
+  const localVideo = options.localVideo ?? (video ? 'camera' : false);
+  const remoteVideo = options.remoteVideo ?? (video ? 'camera' : false);
+  const connected = options.phase === 'connected';
+  const call = Call.preview(session, options.remoteId, {
+    phase: options.phase,
+    direction,
+    video,
+    localStream: hasLocalMedia ? fakeStream(fx, { video: localVideo, label: localVideo === 'screen' ? 'Your screen' : 'You', hue: 160 }) : null,
+    local: hasLocalMedia ? { mic: true, camera: localVideo === 'camera', screen: localVideo === 'screen', ...options.local } : {},
+    remoteStream: connected
+      ? fakeStream(fx, {
+          video: remoteVideo,
+          label: remoteVideo === 'screen' ? `${options.remoteName ?? options.remoteId}'s screen` : (options.remoteName ?? options.remoteId),
+          hue: 215,
+        })
+      : null,
+    remote: connected ? { mic: true, camera: remoteVideo === 'camera', screen: remoteVideo === 'screen', ...options.remote } : {},
+    connectedAt: Date.now() - (options.connectedForMs ?? 83_000),
+    quality: connected ? (options.quality ?? { level: 'good', rttMs: 42, lossPercent: 0 }) : undefined,
+  });
   call.on('ended', () => {
     if (session.activeCall === call) session.activeCall = null;
   });
   session.activeCall = call;
   return call;
-}
-
-/**
- * `Call.fromRing` ends an unanswered call after RING_TIMEOUT_MS + 5 s. A preview must hold its
- * state for as long as someone looks at it, and Call has no public way to settle that timer
- * without starting media (answer()), so the fixture clears it by name. See the Storybook report:
- * a public option on fromRing would remove this.
- */
-function disarmRingTimer(call: Call): void {
-  (call as unknown as { clearTimer(name: string): void }).clearTimer('ring');
-}
-
-/**
- * Without a negotiated MediaConnection, `Call.canToggleCamera` (which decides whether the camera
- * and screen buttons show) looks at the private camera track that `captureMedia()` records along
- * with `localStream`. The fixture records it the same way. Also reported: a public way to build a
- * call in a given phase would remove both of these.
- */
-function setCameraTrack(call: Call, track: MediaStreamTrack): void {
-  (call as unknown as { cameraTrack: MediaStreamTrack | null }).cameraTrack = track;
 }
 
 // ---------------------------------------------------------------------------------------------

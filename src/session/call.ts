@@ -32,6 +32,22 @@ export interface DevicePreferences {
   videoinput?: string;
 }
 
+/** What `Call.preview()` shows. */
+export interface CallPreview {
+  phase: Exclude<CallMachineState['phase'], 'ended'>;
+  direction?: 'outgoing' | 'incoming';
+  /** Whether the call carries video (default true). */
+  video?: boolean;
+  /** Our tracks as shown in the local tile; its video track counts as the camera, or the screen with `local.screen`. */
+  localStream?: MediaStream | null;
+  remoteStream?: MediaStream | null;
+  local?: Partial<MediaFlags>;
+  remote?: Partial<MediaFlags>;
+  /** When the call connected (default now, for `connected`). */
+  connectedAt?: number;
+  quality?: Quality;
+}
+
 export interface CallHost {
   readonly peer: Peer | null;
   readonly devices: DevicePreferences;
@@ -130,6 +146,29 @@ export class Call extends Emitter<CallEvents> {
     return call;
   }
 
+  /**
+   * A call that shows a given state without devices or network: for previews (Storybook), design
+   * tools and tests of a host's own UI around the elements. It has no ring or connect timer, never
+   * starts media and sends nothing unless you end it with hangup(); end() stops the tracks it was
+   * given. Make it the session's `activeCall` before an element binds to show it there.
+   */
+  static preview(host: CallHost, remoteId: string, options: CallPreview): Call {
+    const call = new Call(host, remoteId, options.direction ?? 'incoming', options.video ?? true);
+    call.state = { phase: options.phase, direction: call.direction };
+    const stream = options.localStream ?? null;
+    const videoTrack = stream?.getVideoTracks()[0] ?? null;
+    call.localStream = stream;
+    call.local = { mic: !!stream?.getAudioTracks().length, camera: !!videoTrack && !options.local?.screen, screen: false, ...options.local };
+    if (call.local.screen) call.screenTrack = videoTrack;
+    else call.cameraTrack = videoTrack;
+    for (const track of stream?.getAudioTracks() ?? []) track.enabled = call.local.mic;
+    call.remoteStream = options.remoteStream ?? null;
+    call.remote = { ...call.remote, ...options.remote };
+    if (options.phase === 'connected') call.connectedAt = options.connectedAt ?? Date.now();
+    if (options.quality) call.quality = options.quality;
+    return call;
+  }
+
   /** A plain PeerJS client called without ringing first: it rings like any other call. */
   static fromBareMedia(host: CallHost, media: MediaConnection): Call {
     const call = new Call(host, media.peer, 'incoming', true);
@@ -159,7 +198,7 @@ export class Call extends Emitter<CallEvents> {
     if (!this.video || this.ended) return false;
     const transceiver = this.media?.peerConnection?.getTransceivers().find((t) => t.receiver.track.kind === 'video');
     if (transceiver) return (transceiver.currentDirection ?? transceiver.direction).includes('send');
-    return !!this.cameraTrack;
+    return !!(this.cameraTrack || this.screenTrack);
   }
 
   /**

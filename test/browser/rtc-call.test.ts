@@ -110,3 +110,44 @@ describe('<rtc-call> in one page', () => {
     assert(customElements.get('rtc-call'), 'rtc-call defined');
   });
 });
+
+describe('Call.preview', () => {
+  it('shows a connected call from given streams with no devices or network; hanging up stops them', async () => {
+    const peerId = uniqueId('preview');
+    const session = new lib.RtcSession({ server: new URL(BROKER), peerId });
+    session.status = 'online';
+    lib.provideSession(session);
+    const canvas = document.createElement('canvas');
+    canvas.width = 160;
+    canvas.height = 120;
+    const paint = canvas.getContext('2d')!;
+    const draw = setInterval(() => {
+      paint.fillStyle = `hsl(${(performance.now() / 5) % 360} 70% 50%)`;
+      paint.fillRect(0, 0, 160, 120);
+    }, 40);
+    const local = canvas.captureStream(15);
+    const remote = canvas.captureStream(15);
+    const connectionsBefore = openPeerConnections();
+    try {
+      const call = lib.Call.preview(session, 'someone', { phase: 'connected', localStream: local, remoteStream: remote, connectedAt: Date.now() - 61_000 });
+      session.activeCall = call;
+      const element = mount({ server: BROKER, 'peer-id': peerId });
+      await until(() => element.getAttribute('state') === 'connected', 'the connected state');
+      // The camera counts as on (its track came with the preview): the toggle shows, not pressed.
+      equal(part(element, 'camera-button').getAttribute('aria-pressed'), 'false', 'camera button');
+      assert(part(element, 'timer').textContent!.includes('1:0'), 'the timer counts from connectedAt');
+      assert((await frame(part(element, 'remote-video') as HTMLVideoElement)) > 0, 'remote frames');
+      equal(openPeerConnections(), connectionsBefore, 'no peer connection was opened');
+      const ended = nextEvent<{ reason: string }>(element, 'rtc-ended');
+      element.hangup();
+      equal((await ended).reason, 'hangup');
+      assert(local.getTracks().every((t) => t.readyState === 'ended'), 'the local tracks it was given are stopped');
+      await until(() => element.getAttribute('state') === 'idle', 'idle after the end');
+    } finally {
+      clearInterval(draw);
+      remote.getTracks().forEach((t) => t.stop());
+      lib.withdrawSession(session);
+      session.destroy();
+    }
+  });
+});
