@@ -2,6 +2,7 @@ import { setCustomElementsManifest, type Decorator, type Preview } from '@storyb
 import { html } from 'lit';
 import type { ArgTypesEnhancer } from 'storybook/internal/types';
 import { withActions } from 'storybook/actions/decorator';
+import { keyed } from 'lit/directives/keyed.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import manifest from '../custom-elements.json';
 import { disposeFixture } from '../stories/fixtures.js';
@@ -106,10 +107,20 @@ const withTheme: Decorator = (story, context) => {
   return html`<div class="rtc-preview" data-theme=${name} style=${styleMap(style)}>${story()}</div>`;
 };
 
+/**
+ * The toolbar's language: set on <html>, where the elements look when they have no `lang` of
+ * their own, as on a host page. Keyed, so a switch builds the story anew in that language.
+ */
+const withLocale: Decorator = (story, context) => {
+  const locale = (context.globals.locale as string | undefined) ?? 'en';
+  document.documentElement.lang = locale;
+  return html`${keyed(locale, story())}`;
+};
+
 const preview: Preview = {
   // withActions logs the events each story lists in `parameters.actions.handles` (rtc-* events
   // bubble and are composed, so they reach the story root).
-  decorators: [withTheme, withActions],
+  decorators: [withLocale, withTheme, withActions],
   argTypesEnhancers: [controlsThatWork],
   // Each story's fixture (sessions, fake cameras, storage keys) goes away with the story.
   beforeEach: (context) => () => disposeFixture(context.canvasElement as Element | undefined),
@@ -126,8 +137,20 @@ const preview: Preview = {
         dynamicTitle: true,
       },
     },
+    locale: {
+      description: 'Language of the elements’ built-in texts (registerTranslation() adds more)',
+      toolbar: {
+        title: 'Language',
+        icon: 'globe',
+        items: [
+          { value: 'en', title: 'English', right: 'en' },
+          { value: 'de', title: 'Deutsch', right: 'de' },
+        ],
+        dynamicTitle: true,
+      },
+    },
   },
-  initialGlobals: { theme: 'light' },
+  initialGlobals: { theme: 'light', locale: 'en' },
   parameters: {
     layout: 'padded',
     controls: { expanded: true, sort: 'requiredFirst' },

@@ -1,6 +1,10 @@
+import { de } from './de.js';
 import { en, type Strings } from './en.js';
 
-const locales = new Map<string, Partial<Strings>>([['en', en]]);
+/** Built-in locales; a page picks one with `lang` (on the element or on <html>). */
+export const BUILT_IN_LOCALES = { en, de } as const;
+
+const locales = new Map<string, Partial<Strings>>(Object.entries(BUILT_IN_LOCALES));
 
 /** Adds or extends a locale; missing keys fall back to English. */
 export function registerTranslation(lang: string, strings: Partial<Strings>): void {

@@ -81,9 +81,21 @@ const DARK_CHECKS = [
   'elements-rtc-inbox--conversations',
 ];
 
+/** Stories opened with the toolbar's German, and a text each must then show (in shadow DOM). */
+const GERMAN_CHECKS = {
+  'elements-rtc-support--open': 'Videoanruf',
+  'elements-rtc-call--ringing-video': 'Annehmen',
+  'elements-rtc-chat--offline-outbox': 'Nachricht schreiben…',
+  'elements-rtc-inbox--conversations': 'Unterhaltungen',
+};
+
 const filters = process.argv.slice(2);
 const stories = Object.values(JSON.parse(readFileSync(indexFile, 'utf8')).entries);
-const entries = [...stories, ...stories.filter((e) => DARK_CHECKS.includes(e.id)).map((e) => ({ ...e, dark: true }))].filter(
+const entries = [
+  ...stories,
+  ...stories.filter((e) => DARK_CHECKS.includes(e.id)).map((e) => ({ ...e, dark: true })),
+  ...stories.filter((e) => e.id in GERMAN_CHECKS).map((e) => ({ ...e, german: GERMAN_CHECKS[e.id] })),
+].filter(
   (e) => filters.length === 0 || filters.some((f) => e.id.includes(f)),
 );
 if (entries.length === 0) {
@@ -117,6 +129,20 @@ function watchChannel() {
 const browser = await chromium.launch({ executablePath: findChrome(), args: chromeArgs(), headless: true });
 const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
 await context.addInitScript(watchChannel);
+
+/** In the page: the text of the story, shadow roots and the placeholders of fields included. */
+function shadowText() {
+  const parts = [];
+  const visit = (root) => {
+    for (const el of root.querySelectorAll('*')) {
+      if (el.shadowRoot) visit(el.shadowRoot);
+      if (el.placeholder) parts.push(el.placeholder);
+      for (const node of el.childNodes) if (node.nodeType === Node.TEXT_NODE) parts.push(node.textContent);
+    }
+  };
+  visit(document.querySelector('#storybook-root') ?? document.body);
+  return parts.join(' ');
+}
 
 /** In the page: visible elements, in every shadow root of the story, with a near-white background. */
 function lightSurfaces() {
@@ -161,7 +187,7 @@ async function check(entry) {
   const missingBefore = missing.length;
   const docs = entry.type === 'docs';
   try {
-    const globals = entry.dark ? '&globals=theme:dark' : '';
+    const globals = entry.dark ? '&globals=theme:dark' : entry.german ? '&globals=locale:de' : '';
     await page.goto(`${origin}/iframe.html?id=${encodeURIComponent(entry.id)}&viewMode=${docs ? 'docs' : 'story'}${globals}`, { timeout: ENTRY_TIMEOUT_MS });
     await page.waitForFunction(
       ({ id, docs }) => {
@@ -198,8 +224,9 @@ async function check(entry) {
         emptyShadow: elements.filter((el) => !el.shadowRoot || el.shadowRoot.childElementCount === 0).map((el) => el.localName),
       };
     }, docs);
+    if (entry.german && !(await page.evaluate(shadowText)).includes(entry.german)) problems.push(`German toolbar: "${entry.german}" is not shown`);
     if (entry.dark) problems.push(...(await page.evaluate(lightSurfaces)).map((what) => `light surface in the dark theme: ${what}`));
-    if (screenshots) await page.screenshot({ path: path.join(screenshots, `${entry.id}${entry.dark ? '-dark' : ''}.png`), fullPage: docs });
+    if (screenshots) await page.screenshot({ path: path.join(screenshots, `${entry.id}${entry.dark ? '-dark' : ''}${entry.german ? '-de' : ''}.png`), fullPage: docs });
     const reported = await page.evaluate(() => window.__smoke.errors);
     problems.push(...reported);
     if (state.errorText) problems.push(`Storybook error display: ${state.errorText.slice(0, 600)}`);
@@ -231,7 +258,7 @@ await Promise.all(
     for (let entry = queue.shift(); entry; entry = queue.shift()) {
       const t0 = Date.now();
       const problems = await check(entry);
-      const label = `${entry.type === 'docs' ? 'docs ' : 'story'} ${entry.id}${entry.dark ? ' (dark)' : ''}`;
+      const label = `${entry.type === 'docs' ? 'docs ' : 'story'} ${entry.id}${entry.dark ? ' (dark)' : ''}${entry.german ? ' (de)' : ''}`;
       const seconds = ((Date.now() - t0) / 1000).toFixed(1);
       if (problems.length === 0) {
         passed++;

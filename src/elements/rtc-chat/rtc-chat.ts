@@ -34,15 +34,28 @@ function formatBytes(bytes: number): string {
   return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }
 
-// One formatter: building one per row and render was a third of the page's time in a burst.
-let clockFormat: Intl.DateTimeFormat | undefined;
+// One formatter per language: building one per row and render was a third of the page's time in a burst.
+const clockFormats = new Map<string, Intl.DateTimeFormat>();
 
-/** Never throws: a bad time shows as blank rather than breaking every later render. */
-function timeOf(ts: number): string {
+function clockFor(lang: string): Intl.DateTimeFormat {
+  let format = clockFormats.get(lang);
+  if (!format) {
+    const options = { hour: '2-digit', minute: '2-digit' } as const;
+    try {
+      format = new Intl.DateTimeFormat(lang || undefined, options);
+    } catch {
+      format = new Intl.DateTimeFormat(undefined, options); // not a language tag Intl knows
+    }
+    clockFormats.set(lang, format);
+  }
+  return format;
+}
+
+/** Times in the element's language, like its texts. Never throws: a bad time shows as blank rather than breaking every later render. */
+function timeOf(ts: number, lang: string): string {
   const date = new Date(ts);
   if (Number.isNaN(date.getTime())) return '';
-  clockFormat ??= new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-  return clockFormat.format(date);
+  return clockFor(lang).format(date);
 }
 
 function isoOf(ts: number): string {
@@ -376,7 +389,7 @@ export class RtcChat extends RtcSessionElement {
       <div part="bubble" class="bubble">${this.piecesOf(entry).map((piece) =>
         piece.href ? html`<a part="link" href=${piece.href} target="_blank" rel="noopener noreferrer">${piece.text}</a>` : piece.text,
       )}</div>
-      <span part="meta" class="meta"><time datetime=${isoOf(entry.ts)}>${timeOf(entry.ts)}</time> ${this.renderStatus(entry)}</span>
+      <span part="meta" class="meta"><time datetime=${isoOf(entry.ts)}>${timeOf(entry.ts, this.lang || document.documentElement.lang)}</time> ${this.renderStatus(entry)}</span>
     </div>`;
   }
 

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { BUILT_IN_LOCALES, format, registerTranslation, stringsFor } from '../../src/i18n/localize.js';
+import { en } from '../../src/i18n/en.js';
+
+const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+describe('built-in locales', () => {
+  for (const [lang, strings] of Object.entries(BUILT_IN_LOCALES)) {
+    it(`${lang} has every English key, with the same placeholders, and nothing else`, () => {
+      expect(Object.keys(strings).sort()).toEqual(Object.keys(en).sort());
+      for (const [key, text] of Object.entries(strings)) {
+        expect(text.trim(), `${lang}.${key}`).not.toBe('');
+        expect(placeholders(text), `${lang}.${key}`).toEqual(placeholders(en[key as keyof typeof en]));
+      }
+    });
+  }
+
+  it('picks the language by lang, falling back from region to language to English', () => {
+    expect(stringsFor('de').call).toBe('Videoanruf');
+    expect(stringsFor('de-CH').call).toBe('Videoanruf');
+    expect(stringsFor('DE-at').hangup).toBe('Auflegen');
+    expect(stringsFor('fr').call).toBe('Video call');
+    expect(stringsFor('').call).toBe('Video call');
+  });
+
+  it('registerTranslation adds a locale whose missing keys fall back to English', () => {
+    registerTranslation('x-test', { call: 'Appel vidéo' });
+    expect(stringsFor('x-test').call).toBe('Appel vidéo');
+    expect(stringsFor('x-test').hangup).toBe('Hang up');
+    expect(format(stringsFor('de').stateCalling, { name: '<b>Ada</b>' })).toBe('<b>Ada</b> wird angerufen…');
+  });
+});
