@@ -35,6 +35,8 @@ export const DEFAULTS = Object.freeze({
 });
 
 const ICE_SCHEME = /^(stun|stuns|turn|turns):/;
+/** Accept-queue length requested from the kernel (which caps it at net.core.somaxconn). */
+const LISTEN_BACKLOG = 4096;
 
 /**
  * @param {unknown} value
@@ -390,7 +392,10 @@ export function createServer(options = {}) {
       };
       httpServer.once('error', onListenError);
       httpServer.once('listening', onListening);
-      httpServer.listen(port, host);
+      // A larger accept queue than Node's 511: thousands of visitors reconnecting at once (after a
+      // restart) would otherwise overflow it and wait out 1 s, 2 s, 4 s SYN retransmits. The kernel
+      // caps it at net.core.somaxconn.
+      httpServer.listen({ port, host, backlog: LISTEN_BACKLOG });
     });
   }
 
