@@ -3,7 +3,7 @@ import { CHUNK_SIZE, RateMeter, safeMimeType, sanitizeFileName } from './chunkin
 import { Emitter } from './emitter.js';
 import { RtcError, type RtcErrorCode } from './errors.js';
 import { FILE_LABEL, LIMITS, randomId, type ControlMessage, type FileCancelMessage, type FileOfferMessage } from './protocol.js';
-import { Sha256 } from './sha256.js';
+import { createFileHash, type FileHash } from './file-hash.js';
 
 /**
  * File transfer between this peer and one remote: the offer, hash and verdict travel on the
@@ -113,16 +113,19 @@ interface Context {
 
 abstract class Job {
   connection: DataConnection | null = null;
-  protected readonly sha = new Sha256();
   protected readonly meter = new RateMeter();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private progressTimer: ReturnType<typeof setTimeout> | undefined;
   private lastEmit = 0;
 
+  protected readonly hash: FileHash;
+
   constructor(
     protected readonly ctx: Context,
     readonly transfer: Transfer,
-  ) {}
+  ) {
+    this.hash = createFileHash(transfer.size);
+  }
 
   get active(): boolean {
     return ACTIVE.has(this.transfer.status);
@@ -307,6 +310,7 @@ class Outgoing extends Job {
       channel.bufferedAmountLowThreshold = LOW_WATER;
       channel.addEventListener('bufferedamountlow', this.onLow);
       this.meter.start(performance.now());
+      this.hash.prepare(this.file);
       const size = this.file.size;
       let queued = 0;
       let next = size > 0 ? this.read(0) : null;
@@ -317,7 +321,7 @@ class Outgoing extends Job {
         const end = queued + block.byteLength;
         // Read the next block while this one is hashed and sent.
         next = end < size ? this.read(end) : null;
-        this.sha.update(block);
+        this.hash.update(block);
         for (let at = 0; at < block.byteLength; at += CHUNK_SIZE) {
           while (channel.bufferedAmount > HIGH_WATER) {
             await this.sleep();
@@ -339,8 +343,10 @@ class Outgoing extends Job {
         this.progress(queued - channel.bufferedAmount);
       }
       this.progress(size);
+      const sha256 = await this.hash.digest(this.file);
+      if (!this.sending(channel)) return;
       this.endSent = true;
-      if (!this.ctx.host.send({ type: 'file-end', id: this.transfer.id, sha256: this.sha.digestHex() })) {
+      if (!this.ctx.host.send({ type: 'file-end', id: this.transfer.id, sha256 })) {
         this.fail('failed', `Could not finish "${this.transfer.name}": not connected.`);
         return;
       }
@@ -403,6 +409,7 @@ class Incoming extends Job {
   private partBytes = 0;
   private blobs: Blob[] = [];
   private expected: string | null = null;
+  private hashing = false;
 
   start(): void {
     this.setTimer(HALF_TIMEOUT_MS, () => this.fail('failed', `"${this.transfer.name}" was offered but never sent.`));
@@ -427,7 +434,7 @@ class Incoming extends Job {
       this.fail('corrupt', `"${this.transfer.name}" is longer than announced.`);
       return;
     }
-    this.sha.update(new Uint8Array(data));
+    this.hash.update(new Uint8Array(data));
     this.parts.push(data);
     this.partBytes += data.byteLength;
     if (this.partBytes >= FOLD_SIZE) this.fold();
@@ -458,12 +465,24 @@ class Incoming extends Job {
       }
       return;
     }
+    if (this.hashing) return;
+    this.hashing = true;
     this.fold();
-    if (this.sha.digestHex() !== this.expected) {
+    const file = new File(this.blobs, this.transfer.name, { type: this.transfer.mime });
+    if (this.transfer.status !== 'verifying') this.setStatus('verifying');
+    this.hash.digest(file).then(
+      (actual) => this.verdict(file, actual),
+      (error: unknown) => this.active && this.fail('failed', `"${this.transfer.name}" could not be checked: ${String(error)}`),
+    );
+  }
+
+  private verdict(file: File, actual: string): void {
+    if (!this.active) return;
+    if (actual !== this.expected) {
       this.fail('corrupt');
       return;
     }
-    this.transfer.file = new File(this.blobs, this.transfer.name, { type: this.transfer.mime });
+    this.transfer.file = file;
     this.blobs = [];
     this.transfer.bytes = this.transfer.size;
     this.ctx.host.send({ type: 'file-ok', id: this.transfer.id });

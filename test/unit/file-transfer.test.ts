@@ -287,6 +287,8 @@ describe('FileTransfers', () => {
     a.transfers.send(f);
     await until(() => b.transfers.transfers[0]?.status === 'verifying', 'receiver verifying');
     expect(b.transfers.transfers[0]!.bytes).toBe(f.size);
+    // The sender sends file-end once its own hash of the file is done.
+    await until(() => a.sent.some((m) => m.type === 'file-end'), 'file-end sent');
     releaseHeld();
     expect(await hashOf((await received).file!)).toBe(sha256);
   });
@@ -304,7 +306,9 @@ describe('FileTransfers', () => {
     const t = b.transfers.transfers[0]!;
     expect(t).toMatchObject({ status: 'receiving', bytes: 60_000 });
     far.deliver(bytes.slice(60_000).buffer);
-    expect(t).toMatchObject({ status: 'done', bytes: bytes.length });
+    // Every byte is in: the hash of the whole file is checked (asynchronously), then done.
+    expect(t).toMatchObject({ status: 'verifying', bytes: bytes.length });
+    await until(() => t.status === 'done', 'done');
     expect(await hashOf(t.file!)).toBe(sha256);
     expect(b.sent).toEqual([{ type: 'file-ok', id: 'f1' }]);
   });
