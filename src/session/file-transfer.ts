@@ -65,6 +65,11 @@ const FOLD_SIZE = 8 * MiB;
 const HALF_TIMEOUT_MS = 30_000;
 /** Sender: how long the receiver may take to confirm after every byte left. */
 const VERDICT_TIMEOUT_MS = 30_000;
+/**
+ * A transfer whose bytes stop moving for this long fails, on either side: a peer that offers a
+ * file and then sends nothing more (or a receiver that stops reading) must not hold it open forever.
+ */
+const STALL_TIMEOUT_MS = 30_000;
 /** After an unexpected close, how long a file-cancel in flight on the control channel may take. */
 const CLOSE_GRACE_MS = 1_500;
 const PROGRESS_INTERVAL_MS = 100;
@@ -116,6 +121,7 @@ abstract class Job {
   protected readonly meter = new RateMeter();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private progressTimer: ReturnType<typeof setTimeout> | undefined;
+  private stallTimer: ReturnType<typeof setTimeout> | undefined;
   private lastEmit = 0;
 
   protected readonly hash: FileHash;
@@ -144,8 +150,20 @@ abstract class Job {
     this.timer = undefined;
   }
 
+  /** Bytes started or went on moving: (re)arms the stall watchdog, until the last byte. */
+  protected moving(bytes = this.transfer.bytes): void {
+    clearTimeout(this.stallTimer);
+    this.stallTimer = undefined;
+    if (bytes >= this.transfer.size) return;
+    this.stallTimer = setTimeout(() => {
+      this.stallTimer = undefined;
+      if (this.active) this.fail('failed', `"${this.transfer.name}" stalled: no data moved for ${STALL_TIMEOUT_MS / 1000} s.`);
+    }, STALL_TIMEOUT_MS);
+  }
+
   /** Records progress; emits at most every PROGRESS_INTERVAL_MS, with a trailing emit. */
   protected progress(bytes: number): void {
+    if (bytes > this.transfer.bytes) this.moving(bytes);
     const now = performance.now();
     this.transfer.bytesPerSecond = this.meter.add(bytes - this.transfer.bytes, now);
     this.transfer.bytes = bytes;
@@ -192,6 +210,8 @@ abstract class Job {
     this.clearTimer();
     clearTimeout(this.progressTimer);
     this.progressTimer = undefined;
+    clearTimeout(this.stallTimer);
+    this.stallTimer = undefined;
     const connection = this.connection;
     this.connection = null;
     if (connection) closeQuietly(connection);
@@ -310,6 +330,7 @@ class Outgoing extends Job {
       channel.bufferedAmountLowThreshold = LOW_WATER;
       channel.addEventListener('bufferedamountlow', this.onLow);
       this.meter.start(performance.now());
+      this.moving();
       this.hash.prepare(this.file);
       const size = this.file.size;
       let queued = 0;
@@ -420,6 +441,7 @@ class Incoming extends Job {
     if (this.transfer.status === 'receiving') this.clearTimer();
     this.listen(connection, (data) => this.onData(data));
     this.meter.start(performance.now());
+    this.moving();
     for (const chunk of early) this.onData(chunk);
   }
 

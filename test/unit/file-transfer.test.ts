@@ -534,6 +534,28 @@ describe('FileTransfers', () => {
       expect(b.transfers.transfers[0]).toMatchObject({ status: 'failed', reason: 'failed' });
     });
 
+    it('bytes that stop moving fail the transfer after 30 s and tell the sender; slow bytes do not', () => {
+      vi.useFakeTimers();
+      const { b } = link();
+      b.transfers.receive({ type: 'file-offer', id: 'f1', name: 'x', size: 300_000, mime: '' });
+      const far = new FakeConnection('A', FILE_LABEL, { fileId: 'f1' });
+      far.other = far;
+      b.transfers.adopt(far as unknown as DataConnection);
+      far.openNow();
+      // A slow sender: a chunk every 20 s keeps it alive.
+      for (let i = 0; i < 3; i++) {
+        far.deliver(new ArrayBuffer(65_536));
+        vi.advanceTimersByTime(20_000);
+      }
+      expect(b.transfers.transfers[0]).toMatchObject({ status: 'receiving', bytes: 3 * 65_536 });
+      // Then nothing more.
+      vi.advanceTimersByTime(10_001);
+      expect(b.transfers.transfers[0]).toMatchObject({ status: 'failed', reason: 'failed' });
+      expect(b.sent).toEqual([{ type: 'file-cancel', id: 'f1', reason: 'failed' }]);
+      expect(b.errors.map((e) => e.code)).toEqual(['file-failed']);
+      expect(far.closed).toBe(true);
+    });
+
     it('dispose cancels, tells the other side, closes connections and clears every timer', () => {
       vi.useFakeTimers();
       const { a, b } = link({ autoAdopt: false });
