@@ -92,6 +92,43 @@ describe('a plain PeerJS client', () => {
     await Promise.all([plain.close(), callee.close()]);
   });
 
+  it('a caller that rings and opens its MediaConnection only after accept (protocol §8 b) connects both ways', async () => {
+    const plainId = uniqueId('plain');
+    const calleeId = uniqueId('callee');
+    const plain = await plainPeer(plainId);
+    const callee = await mountElement(env.context, env.server.url, 'rtc-call', { 'peer-id': calleeId });
+    await waitForRtcEvent(callee, 'rtc-ready');
+    await openControl(plain, calleeId);
+    await plain.evaluate(() => {
+      const w = window as unknown as Record<string, any>;
+      w.conn.send({ type: 'hello', v: 1, name: 'Plain caller' });
+      w.conn.send({ type: 'ring', callId: 'late-offer', video: true });
+    });
+    expect(await waitForRtcEvent(callee, 'rtc-incoming')).toMatchObject({ from: plainId, name: 'Plain caller' });
+    await callee.locator('#el [part~="answer-button"]').click();
+    // Only now, as the documented example does: capture, then call with the callId.
+    await plain.waitForFunction(() => (window as unknown as { received: { type: string }[] }).received.some((m) => m.type === 'accept'));
+    await plain.evaluate(async (calleeId) => {
+      const w = window as unknown as Record<string, any>;
+      const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+      const call = w.peer.call(calleeId, stream, { metadata: { callId: 'late-offer' } });
+      call.on('stream', (remote: MediaStream) => {
+        const video = document.createElement('video');
+        video.muted = true;
+        video.srcObject = remote;
+        document.body.append(video);
+        void video.play();
+        video.requestVideoFrameCallback((_now, meta) => (w.remoteWidth = meta.width));
+      });
+    }, calleeId);
+    await waitForRtcEvent(callee, 'rtc-connected');
+    expect(await waitForFrame(callee, 'remote-video', '#el')).toBeGreaterThan(0);
+    // The element answered with its own camera: the plain caller sees it.
+    await plain.waitForFunction(() => ((window as unknown as { remoteWidth?: number }).remoteWidth ?? 0) > 0, undefined, { timeout: 15_000 });
+    expect(pageErrors(callee)).toEqual([]);
+    await Promise.all([plain.close(), callee.close()]);
+  });
+
   it('a media offer that overtakes its ring waits for it, and one whose ring never comes changes nothing', async () => {
     const plainId = uniqueId('plain');
     const calleeId = uniqueId('callee');
