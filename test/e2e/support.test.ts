@@ -28,8 +28,8 @@ function writeHost(agent: string, extra = ''): string {
   return `${env.server.url}${name}`;
 }
 
-async function openVisitor(agent: string, extra = ''): Promise<Page> {
-  const page = await newPage(env.context);
+async function openVisitor(agent: string, extra = '', context = env.context): Promise<Page> {
+  const page = await newPage(context);
   await page.goto(writeHost(agent, extra));
   await page.locator('rtc-support [part~="launcher"]').waitFor();
   return page;
@@ -143,11 +143,11 @@ describe('<rtc-support> and <rtc-inbox>', () => {
   it('three visitors at once appear in the inbox with the right unread counts', async () => {
     const agentId = uniqueId('agent');
     const agent = await openAgent(agentId);
-    const visitors = await Promise.all([1, 2, 3].map(() => openVisitor(agentId)));
-    // Separate visitors: each page gets its own id (different browser contexts would too).
+    // Three people: three browser contexts, so three localStorages and three visitor ids. (Pages of
+    // one context are one visitor's tabs, which follow each other through storage events.)
+    const contexts = await Promise.all([1, 2, 3].map(() => env.browser.newContext()));
+    const visitors = await Promise.all(contexts.map((context) => openVisitor(agentId, '', context)));
     for (const [i, visitor] of visitors.entries()) {
-      await visitor.evaluate(() => localStorage.clear());
-      await visitor.reload();
       await visitor.locator('rtc-support [part~="launcher"]').click();
       for (let n = 0; n <= i; n++) await say(visitor, `visitor ${i + 1} message ${n + 1}`);
     }
@@ -155,7 +155,7 @@ describe('<rtc-support> and <rtc-inbox>', () => {
       .poll(async () => (await agent.locator('rtc-inbox [part~="unread"]').allTextContents()).sort(), { timeout: 30_000 })
       .toEqual(['1', '2', '3']);
     await expect.poll(() => agent.title()).toMatch(/^\(6\)/);
-    await Promise.all([...visitors.map((v) => v.close()), agent.close()]);
+    await Promise.all([...contexts.map((c) => c.close()), agent.close()]);
   });
 
   it('works from the keyboard: Tab to the launcher, Enter opens, Escape closes and returns focus', async () => {
