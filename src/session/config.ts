@@ -96,16 +96,50 @@ function storage(): Storage | null {
   }
 }
 
+/** Keys this page claimed: their values are ours for the page's lifetime. */
+const claimed = new Set<string>();
+let unloadHooked = false;
+
+const liveKey = (key: string) => `${key}:live`;
+
+/** The marks come off when the page goes (reload, close, navigation) and back if it returns from the back/forward cache. */
+function hookUnload(): void {
+  if (unloadHooked || typeof addEventListener !== 'function') return;
+  unloadHooked = true;
+  const mark = (on: boolean) => {
+    const store = storage();
+    for (const key of claimed) {
+      try {
+        if (on) store?.setItem(liveKey(key), '1');
+        else store?.removeItem(liveKey(key));
+      } catch {
+        // storage disabled: nothing was marked
+      }
+    }
+  };
+  addEventListener('pagehide', () => mark(false));
+  addEventListener('pageshow', (event) => (event as PageTransitionEvent).persisted && mark(true));
+}
+
+/**
+ * A value kept per tab (an id, a broker token), so that a reload gets it back. The browser's
+ * "Duplicate tab" copies sessionStorage too, and two tabs with one broker identity would take it
+ * from each other: so a value is also marked live while its page is open, and a copy whose mark
+ * is still set (its page has not gone) is not reused. A tab restored after a crash (no pagehide)
+ * gets a fresh value too, which only costs it its old id.
+ */
 function remembered(key: string, make: () => string): string {
   const store = storage();
   const existing = store?.getItem(key);
-  if (existing) return existing;
-  const value = make();
+  const value = existing && (claimed.has(key) || store?.getItem(liveKey(key)) !== '1') ? existing : make();
   try {
     store?.setItem(key, value);
+    store?.setItem(liveKey(key), '1');
   } catch {
     // storage full or disabled: the value still works for this page's lifetime
   }
+  claimed.add(key);
+  hookUnload();
   return value;
 }
 

@@ -6,6 +6,7 @@ import {
   launchChrome,
   mediaTransport,
   mountElement,
+  newPage,
   uniqueId,
   openCallTabs,
   openResources,
@@ -170,6 +171,26 @@ describe('call control over the rtc-control channel', () => {
     await expect.poll(() => openResources(alice!.page, { mediaOnly: true }), { timeout: 10_000 }).toEqual({ liveTracks: 0, openPeerConnections: 0 });
     await alice!.page.close();
     await bob!.page.close({ runBeforeUnload: false }).catch(() => undefined);
+  });
+
+  it('a duplicated tab (sessionStorage copied) gets its own id, and the original keeps its own', async () => {
+    const [original] = await openCallTabs(env.context, env.server.url, 1);
+    const storage = await original!.page.evaluate(() => JSON.stringify(Object.entries(sessionStorage)));
+    // What the browser's "Duplicate tab" does: the new tab starts with a copy of sessionStorage.
+    const duplicate = await newPage(env.context);
+    await duplicate.addInitScript((entries) => {
+      if (sessionStorage.length === 0) for (const [key, value] of JSON.parse(entries) as [string, string][]) sessionStorage.setItem(key, value);
+    }, storage);
+    await duplicate.goto(`${env.server.url}call.html`);
+    await waitForRtcEvent(duplicate, 'rtc-ready');
+    const duplicateId = await ownId(duplicate);
+    expect(duplicateId).not.toBe(original!.id);
+    // The original still holds its broker identity: the duplicate can call it.
+    await ring({ page: duplicate, id: duplicateId }, original!);
+    await clickPart(duplicate, 'cancel-button');
+    expect(await waitForRtcEvent(original!.page, 'rtc-ended')).toMatchObject({ reason: 'cancelled' });
+    for (const page of [original!.page, duplicate]) expect(pageErrors(page)).toEqual([]);
+    await Promise.all([original!.page.close(), duplicate.close()]);
   });
 
   it('a reload keeps the same id (no id-taken) and can be called again', async () => {
