@@ -13,6 +13,10 @@ try {
   const committed = readFileSync('custom-elements.json', 'utf8');
   if (fresh !== committed) {
     console.error('custom-elements.json is out of date: run `npm run analyze` and commit it.');
+    // The first lines that differ, so a CI log shows what changed.
+    const [a, b] = [committed.split('\n'), fresh.split('\n')];
+    const first = a.findIndex((line, i) => line !== b[i]);
+    console.error(`first difference at line ${first + 1}:\n  committed: ${a.slice(first, first + 3).join('\n             ')}\n  generated: ${b.slice(first, first + 3).join('\n             ')}`);
     process.exit(1);
   }
   const manifest = JSON.parse(fresh);
