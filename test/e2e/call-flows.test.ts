@@ -29,7 +29,10 @@ describe('call control over the rtc-control channel', () => {
     expect(await waitForRtcEvent(alice!.page, 'rtc-ended')).toMatchObject({ reason: 'declined' });
     expect(await waitForRtcEvent(bob!.page, 'rtc-ended')).toMatchObject({ reason: 'declined' });
     expect(await bob!.page.evaluate(() => (window as unknown as { __tracks: unknown[] }).__tracks.length)).toBe(0);
-    await expect.poll(() => openResources(alice!.page, { mediaOnly: true }), { timeout: 10_000 }).toEqual({ liveTracks: 0, openPeerConnections: 0 });
+    // Both ends of the connection made while it rang are closed too.
+    for (const tab of [alice!, bob!]) {
+      await expect.poll(() => openResources(tab.page, { mediaOnly: true }), { timeout: 10_000 }).toEqual({ liveTracks: 0, openPeerConnections: 0 });
+    }
     await Promise.all([alice!.page.close(), bob!.page.close()]);
   });
 
@@ -65,6 +68,9 @@ describe('call control over the rtc-control channel', () => {
     expect(await waitForRtcEvent(bob!.page, 'rtc-ended')).toMatchObject({ reason: 'cancelled' });
     expect(await waitForRtcEvent(alice!.page, 'rtc-ended')).toMatchObject({ reason: 'cancelled' });
     await expect.poll(() => bob!.page.locator('rtc-call').getAttribute('state')).toBe('idle');
+    for (const tab of [alice!, bob!]) {
+      await expect.poll(() => openResources(tab.page, { mediaOnly: true }), { timeout: 10_000 }).toEqual({ liveTracks: 0, openPeerConnections: 0 });
+    }
     await Promise.all([alice!.page.close(), bob!.page.close()]);
   });
 
