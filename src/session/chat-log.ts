@@ -23,10 +23,18 @@ export interface ChatEntry {
 
 /** History kept per conversation; older entries go first, undelivered ones never. */
 export const MAX_ENTRIES = 2_000;
+/**
+ * Trimming walks the whole list, so it runs once per this many entries beyond the last trim, not
+ * on every message: a burst of 10,000 unacknowledged messages (none of which may go) made every
+ * send walk thousands of entries. The log holds at most MAX_ENTRIES + TRIM_SLACK removable ones.
+ */
+export const TRIM_SLACK = 100;
 
 export class ChatLog {
   private list: ChatEntry[] = [];
   private byId = new Map<string, ChatEntry>();
+  /** The length at which the next trim runs. */
+  private trimAt = MAX_ENTRIES;
 
   get entries(): readonly ChatEntry[] {
     return this.list;
@@ -39,11 +47,10 @@ export class ChatLog {
   private push(entry: ChatEntry): void {
     this.list.push(entry);
     this.byId.set(this.key(entry.from, entry.id), entry);
-    this.trim();
+    if (this.list.length > this.trimAt) this.trim();
   }
 
   private trim(): void {
-    if (this.list.length <= MAX_ENTRIES) return;
     const keep: ChatEntry[] = [];
     let excess = this.list.length - MAX_ENTRIES;
     for (const entry of this.list) {
@@ -54,6 +61,7 @@ export class ChatLog {
       } else keep.push(entry);
     }
     this.list = keep;
+    this.trimAt = Math.max(keep.length, MAX_ENTRIES) + TRIM_SLACK;
   }
 
   addLocal(id: string, text: string, name: string, ts: number): ChatEntry {
@@ -91,6 +99,7 @@ export class ChatLog {
   clear(): void {
     this.list = [];
     this.byId.clear();
+    this.trimAt = MAX_ENTRIES;
   }
 
   toJSON(): ChatEntry[] {

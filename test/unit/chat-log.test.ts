@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ChatLog, MAX_ENTRIES } from '../../src/session/chat-log.js';
+import { ChatLog, MAX_ENTRIES, TRIM_SLACK } from '../../src/session/chat-log.js';
 
 const chat = (id: string, text = id, ts = 1) => ({ type: 'chat' as const, id, text, ts });
 
@@ -36,12 +36,32 @@ describe('ChatLog outbox', () => {
   it('trims the oldest history past MAX_ENTRIES but never an undelivered local message', () => {
     const log = new ChatLog();
     log.addLocal('keep', 'waiting', 'me', 0);
-    for (let i = 0; i < MAX_ENTRIES + 10; i++) log.addRemote(chat(`r${i}`), 'Bo');
-    expect(log.entries.length).toBe(MAX_ENTRIES);
+    // The first trim comes with entry MAX_ENTRIES + 1; later ones every TRIM_SLACK entries.
+    const total = MAX_ENTRIES + 1 + 3 * (TRIM_SLACK + 1);
+    for (let i = 1; i < total; i++) {
+      log.addRemote(chat(`r${i}`), 'Bo');
+      expect(log.entries.length).toBeLessThanOrEqual(MAX_ENTRIES + TRIM_SLACK);
+    }
+    expect(log.entries.length).toBe(MAX_ENTRIES); // right after a trim
     expect(log.entries[0]!.id).toBe('keep');
-    expect(log.entries[1]!.id).toBe('r11');
+    expect(log.entries[1]!.id).toBe(`r${total - MAX_ENTRIES + 1}`);
+    expect(log.entries.at(-1)!.id).toBe(`r${total - 1}`);
     // Trimmed ids are forgotten; the newest are still de-duplicated.
-    expect(log.addRemote(chat(`r${MAX_ENTRIES + 9}`), 'Bo')).toBeNull();
+    expect(log.addRemote(chat(`r${total - 1}`), 'Bo')).toBeNull();
+    expect(log.addRemote(chat('r1'), 'Bo')).not.toBeNull();
+  });
+
+  it('keeps every undelivered message, however many, and trims history once they are delivered', () => {
+    const log = new ChatLog();
+    for (let i = 0; i < MAX_ENTRIES; i++) log.addRemote(chat(`old${i}`), 'Bo');
+    for (let i = 0; i < 3 * MAX_ENTRIES; i++) log.addLocal(`m${i}`, 'burst', 'me', i);
+    expect(log.pending().length).toBe(3 * MAX_ENTRIES);
+    expect(log.entries.some((e) => e.id.startsWith('old'))).toBe(false); // history made room
+    for (let i = 0; i < 3 * MAX_ENTRIES; i++) log.markDelivered(`m${i}`);
+    for (let i = 0; i <= TRIM_SLACK; i++) log.addRemote(chat(`new${i}`), 'Bo');
+    expect(log.entries.length).toBeGreaterThanOrEqual(MAX_ENTRIES);
+    expect(log.entries.length).toBeLessThanOrEqual(MAX_ENTRIES + TRIM_SLACK);
+    expect(log.entries.at(-1)!.id).toBe(`new${TRIM_SLACK}`);
   });
 
   it('round-trips through JSON, re-queues what was only "sent", and skips malformed entries', () => {
