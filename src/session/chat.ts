@@ -34,6 +34,7 @@ function retryDelay(attempt: number): number {
 
 const TYPING_SEND_EVERY_MS = 3_000;
 const SAVE_EVERY_MS = 200;
+const SAVE_COST_FACTOR = 25;
 const TYPING_SHOWN_FOR_MS = 6_000;
 
 /**
@@ -126,10 +127,18 @@ export class Chat extends Emitter<ChatEvents> {
     }
   }
 
-  /** Saves at most every SAVE_EVERY_MS, however many messages a burst brings (and at once on dispose). */
+  /** How long the last save took: a big transcript is saved less often (see save()). */
+  private lastSaveMs = 0;
+
+  /**
+   * Saves at most every SAVE_EVERY_MS, however many messages a burst brings (and at once on
+   * dispose), and at most every SAVE_COST_FACTOR × the last save's duration, so saving never takes
+   * more than a few percent of the page's time (a 10,000-message burst saved a growing transcript
+   * 5 times a second: a fifth of the sender's time).
+   */
   private save(): void {
     if (this.saveTimer !== undefined) return;
-    this.saveTimer = setTimeout(() => this.saveNow(), SAVE_EVERY_MS);
+    this.saveTimer = setTimeout(() => this.saveNow(), Math.max(SAVE_EVERY_MS, SAVE_COST_FACTOR * this.lastSaveMs));
   }
 
   /** Writes the transcript now (a closing page, or a message the person just wrote). */
@@ -138,11 +147,13 @@ export class Chat extends Emitter<ChatEvents> {
     this.saveTimer = undefined;
     // The tab holding our id owns the stored transcript; a stale copy here must not overwrite it.
     if (this.host.elsewhere) return;
+    const started = performance.now();
     try {
       this.storage()?.setItem(this.storageKey, JSON.stringify(this.log));
     } catch {
       // Storage full or blocked: the transcript stays in memory for this page.
     }
+    this.lastSaveMs = performance.now() - started;
   }
 
   setPersistence(persistence: ChatPersistence): void {
