@@ -9,7 +9,7 @@ import {
   newPage,
   uniqueId,
   openCallTabs,
-  openResources,
+  expectMediaReleased,
   ownId,
   pageErrors,
   ring,
@@ -30,9 +30,7 @@ describe('call control over the rtc-control channel', () => {
     expect(await waitForRtcEvent(bob!.page, 'rtc-ended')).toMatchObject({ reason: 'declined' });
     expect(await bob!.page.evaluate(() => (window as unknown as { __tracks: unknown[] }).__tracks.length)).toBe(0);
     // Both ends of the connection made while it rang are closed too.
-    for (const tab of [alice!, bob!]) {
-      await expect.poll(() => openResources(tab.page, { mediaOnly: true }), { timeout: 10_000 }).toEqual({ liveTracks: 0, openPeerConnections: 0 });
-    }
+    await expectMediaReleased(alice!.page, bob!.page);
     await Promise.all([alice!.page.close(), bob!.page.close()]);
   });
 
@@ -55,7 +53,7 @@ describe('call control over the rtc-control channel', () => {
     for (const tab of [alice!, bob!]) expect((await mediaTransport(tab.page))!.sent).toBeGreaterThan(0);
     await clickPart(alice!.page, 'hangup-button');
     for (const tab of [alice!, bob!]) {
-      await expect.poll(() => openResources(tab.page, { mediaOnly: true }), { timeout: 10_000 }).toEqual({ liveTracks: 0, openPeerConnections: 0 });
+      await expectMediaReleased(tab.page);
       expect(pageErrors(tab.page)).toEqual([]);
     }
     await Promise.all([alice!.page.close(), bob!.page.close()]);
@@ -68,9 +66,7 @@ describe('call control over the rtc-control channel', () => {
     expect(await waitForRtcEvent(bob!.page, 'rtc-ended')).toMatchObject({ reason: 'cancelled' });
     expect(await waitForRtcEvent(alice!.page, 'rtc-ended')).toMatchObject({ reason: 'cancelled' });
     await expect.poll(() => bob!.page.locator('rtc-call').getAttribute('state')).toBe('idle');
-    for (const tab of [alice!, bob!]) {
-      await expect.poll(() => openResources(tab.page, { mediaOnly: true }), { timeout: 10_000 }).toEqual({ liveTracks: 0, openPeerConnections: 0 });
-    }
+    await expectMediaReleased(alice!.page, bob!.page);
     await Promise.all([alice!.page.close(), bob!.page.close()]);
   });
 
@@ -80,7 +76,7 @@ describe('call control over the rtc-control channel', () => {
     await clickPart(alice!.page, 'call-button');
     expect(await waitForRtcEvent(alice!.page, 'rtc-error', { code: 'peer-unavailable' })).toBeTruthy();
     expect(await waitForRtcEvent(alice!.page, 'rtc-ended')).toMatchObject({ reason: 'unavailable' });
-    await expect.poll(() => openResources(alice!.page, { mediaOnly: true }), { timeout: 10_000 }).toEqual({ liveTracks: 0, openPeerConnections: 0 });
+    await expectMediaReleased(alice!.page);
     await expect.poll(() => alice!.page.locator('rtc-call [part~="status"]').textContent()).toContain('not online');
     await alice!.page.close();
   });
@@ -110,9 +106,7 @@ describe('call control over the rtc-control channel', () => {
     await expect.poll(() => alice!.page.evaluate(() => document.querySelector('rtc-call')!.remoteMedia?.camera)).toBe(true);
     expect(await waitForFrame(alice!.page, 'remote-video')).toBeGreaterThan(0);
     await clickPart(alice!.page, 'hangup-button');
-    for (const tab of [alice!, bob!]) {
-      await expect.poll(() => openResources(tab.page, { mediaOnly: true }), { timeout: 10_000 }).toEqual({ liveTracks: 0, openPeerConnections: 0 });
-    }
+    await expectMediaReleased(alice!.page, bob!.page);
     await Promise.all([alice!.page.close(), bob!.page.close()]);
   });
 
@@ -130,7 +124,7 @@ describe('call control over the rtc-control channel', () => {
     await expect.poll(() => bob!.page.evaluate(() => document.querySelector('rtc-call')!.remoteMedia?.screen)).toBe(false);
     expect(await alice!.page.evaluate(() => document.querySelector('rtc-call')!.localStream!.getVideoTracks()[0]!.id)).toBe(cameraTrackId);
     await clickPart(alice!.page, 'hangup-button');
-    await expect.poll(() => openResources(alice!.page, { mediaOnly: true }), { timeout: 10_000 }).toEqual({ liveTracks: 0, openPeerConnections: 0 });
+    await expectMediaReleased(alice!.page);
     await Promise.all([alice!.page.close(), bob!.page.close()]);
   });
 
@@ -149,7 +143,7 @@ describe('call control over the rtc-control channel', () => {
     await connect(alice!, bob!);
     await bob!.page.evaluate(() => document.querySelector('rtc-call')!.remove());
     expect(await waitForRtcEvent(alice!.page, 'rtc-ended')).toMatchObject({ reason: 'remote-hangup' });
-    await expect.poll(() => openResources(bob!.page, { mediaOnly: true }), { timeout: 10_000 }).toEqual({ liveTracks: 0, openPeerConnections: 0 });
+    await expectMediaReleased(bob!.page);
     await Promise.all([alice!.page.close(), bob!.page.close()]);
   });
 
@@ -161,7 +155,7 @@ describe('call control over the rtc-control channel', () => {
     await bob!.page.close();
     expect(await waitForRtcEvent(alice!.page, 'rtc-ended', {}, 6_000)).toMatchObject({ reason: 'connection-lost' });
     expect(Date.now() - closedAt).toBeLessThan(5_000);
-    await expect.poll(() => openResources(alice!.page, { mediaOnly: true }), { timeout: 10_000 }).toEqual({ liveTracks: 0, openPeerConnections: 0 });
+    await expectMediaReleased(alice!.page);
     await alice!.page.close();
   });
 
@@ -174,7 +168,7 @@ describe('call control over the rtc-control channel', () => {
     void cdp.send('Page.crash').catch(() => undefined); // never answers: the renderer is gone
     expect(await waitForRtcEvent(alice!.page, 'rtc-ended', {}, 6_000)).toMatchObject({ reason: 'connection-lost' });
     expect(Date.now() - crashedAt).toBeLessThan(5_000);
-    await expect.poll(() => openResources(alice!.page, { mediaOnly: true }), { timeout: 10_000 }).toEqual({ liveTracks: 0, openPeerConnections: 0 });
+    await expectMediaReleased(alice!.page);
     await alice!.page.close();
     await bob!.page.close({ runBeforeUnload: false }).catch(() => undefined);
   });

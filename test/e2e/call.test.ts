@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clickPart, newPage, openResources, ownId, pageErrors, waitForFrame, waitForRtcEvent, useEnvironment } from './harness.js';
+import { clickPart, expectMediaReleased, newPage, ownId, pageErrors, waitForFrame, waitForRtcEvent, useEnvironment } from './harness.js';
 
 const env = useEnvironment();
 
@@ -30,7 +30,7 @@ describe('two tabs on the demo call page', () => {
     expect(ended.durationMs).toBeGreaterThan(0);
 
     for (const page of [alice, bob]) {
-      await expect.poll(() => openResources(page, { mediaOnly: true }), { timeout: 10_000 }).toEqual({ liveTracks: 0, openPeerConnections: 0 });
+      await expectMediaReleased(page);
       expect(await page.locator('rtc-call').getAttribute('state')).toBe('idle');
       expect(pageErrors(page)).toEqual([]);
     }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { chromeArgs, findChrome } from '../../scripts/chrome.js';
 import { createServer, type ServerOptions } from '../../server/index.js';
@@ -142,6 +142,13 @@ export function mediaTransport(page: Page) {
     }
     return { state: pc.connectionState, sent, received };
   });
+}
+
+/** Waits (up to 10 s) until every page has released its media: no live track, no open media RTCPeerConnection. */
+export async function expectMediaReleased(...pages: Page[]) {
+  for (const page of pages) {
+    await expect.poll(() => openResources(page, { mediaOnly: true }), { timeout: 10_000 }).toEqual({ liveTracks: 0, openPeerConnections: 0 });
+  }
 }
 
 export interface Tab {

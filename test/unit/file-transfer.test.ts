@@ -139,6 +139,15 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+/** A raw file connection from A for `fileId`, adopted by `b` and open (bytes go in with deliver()). */
+function openRaw(b: Side, fileId: string): FakeConnection {
+  const far = new FakeConnection('A', FILE_LABEL, { fileId });
+  far.other = far;
+  b.transfers.adopt(far as unknown as DataConnection);
+  far.openNow();
+  return far;
+}
+
 function link(options: LinkOptions = {}) {
   const held: Array<() => void> = [];
   const incoming: FakeConnection[] = [];
@@ -297,10 +306,7 @@ describe('FileTransfers', () => {
     const { b } = link();
     const { bytes, sha256 } = file(100_000);
     b.transfers.receive({ type: 'file-offer', id: 'f1', name: 'x.bin', size: bytes.length, mime: '' });
-    const far = new FakeConnection('A', FILE_LABEL, { fileId: 'f1' });
-    far.other = far;
-    b.transfers.adopt(far as unknown as DataConnection);
-    far.openNow();
+    const far = openRaw(b, 'f1');
     far.deliver(bytes.slice(0, 60_000).buffer);
     b.transfers.receive({ type: 'file-end', id: 'f1', sha256 });
     const t = b.transfers.transfers[0]!;
@@ -351,10 +357,7 @@ describe('FileTransfers', () => {
   it('text on the raw connection is corrupt', () => {
     const { b } = link();
     b.transfers.receive({ type: 'file-offer', id: 'f1', name: 'x', size: 10, mime: '' });
-    const far = new FakeConnection('A', FILE_LABEL, { fileId: 'f1' });
-    far.other = far;
-    b.transfers.adopt(far as unknown as DataConnection);
-    far.openNow();
+    const far = openRaw(b, 'f1');
     far.deliver('hello');
     expect(b.transfers.transfers[0]).toMatchObject({ status: 'failed', reason: 'corrupt' });
   });
@@ -497,10 +500,7 @@ describe('FileTransfers', () => {
     it('a connection whose offer never comes is closed after 30 s', () => {
       vi.useFakeTimers();
       const { b } = link();
-      const far = new FakeConnection('A', FILE_LABEL, { fileId: 'f9' });
-      far.other = far;
-      b.transfers.adopt(far as unknown as DataConnection);
-      far.openNow();
+      const far = openRaw(b, 'f9');
       vi.advanceTimersByTime(29_000);
       expect(far.closed).toBe(false);
       vi.advanceTimersByTime(2_000);
@@ -510,10 +510,7 @@ describe('FileTransfers', () => {
     it('early bytes beyond the bound drop the connection', () => {
       vi.useFakeTimers();
       const { b } = link();
-      const far = new FakeConnection('A', FILE_LABEL, { fileId: 'f9' });
-      far.other = far;
-      b.transfers.adopt(far as unknown as DataConnection);
-      far.openNow();
+      const far = openRaw(b, 'f9');
       for (let i = 0; i < 64 && !far.closed; i++) far.deliver(new ArrayBuffer(65_536));
       expect(far.closed).toBe(false);
       far.deliver(new ArrayBuffer(1));
@@ -524,10 +521,7 @@ describe('FileTransfers', () => {
       vi.useFakeTimers();
       const { b } = link();
       b.transfers.receive({ type: 'file-offer', id: 'f1', name: 'x', size: 4, mime: '' });
-      const far = new FakeConnection('A', FILE_LABEL, { fileId: 'f1' });
-      far.other = far;
-      b.transfers.adopt(far as unknown as DataConnection);
-      far.openNow();
+      const far = openRaw(b, 'f1');
       far.deliver(new ArrayBuffer(4));
       expect(b.transfers.transfers[0]!.status).toBe('verifying');
       vi.advanceTimersByTime(31_000);
@@ -538,10 +532,7 @@ describe('FileTransfers', () => {
       vi.useFakeTimers();
       const { b } = link();
       b.transfers.receive({ type: 'file-offer', id: 'f1', name: 'x', size: 300_000, mime: '' });
-      const far = new FakeConnection('A', FILE_LABEL, { fileId: 'f1' });
-      far.other = far;
-      b.transfers.adopt(far as unknown as DataConnection);
-      far.openNow();
+      const far = openRaw(b, 'f1');
       // A slow sender: a chunk every 20 s keeps it alive.
       for (let i = 0; i < 3; i++) {
         far.deliver(new ArrayBuffer(65_536));
