@@ -1,6 +1,19 @@
 import { css } from 'lit';
 
 /**
+ * The outlined, fully rounded secondary button of the support panel and the agent console.
+ * Interpolated into each element's own rule, which adds the size.
+ */
+export const outlineButton = css`
+  border: 1px solid var(--_accent);
+  border-radius: 999px;
+  background: var(--_background);
+  color: var(--_accent);
+  font: inherit;
+  cursor: pointer;
+`;
+
+/**
  * Design tokens: every colour, radius and font an element uses comes from a `--rtc-*` custom
  * property with a default here, so a site restyles all elements from one place.
  */

@@ -7,7 +7,7 @@ import { format, stringsFor } from '../../i18n/localize.js';
 import type { Call } from '../../session/call.js';
 import type { Presence } from '../../session/protocol.js';
 import type { SessionEvents } from '../../session/rtc-session.js';
-import { tokens } from '../../styles/tokens.js';
+import { outlineButton, tokens } from '../../styles/tokens.js';
 import type { RtcCall } from '../rtc-call/rtc-call.js';
 import '../rtc-call/rtc-call.js';
 import '../rtc-chat/rtc-chat.js';
@@ -199,14 +199,9 @@ export class RtcInbox extends RtcSessionElement {
         min-width: 0;
       }
       .detail-top button {
+        ${outlineButton}
         height: 32px;
         padding: 0 12px;
-        border: 1px solid var(--_accent);
-        border-radius: 16px;
-        background: var(--_background);
-        color: var(--_accent);
-        font: inherit;
-        cursor: pointer;
       }
       .detail-top button:disabled {
         opacity: 0.5;

@@ -6,7 +6,7 @@ import type { RtcError } from '../../session/errors.js';
 import type { SessionStatus } from '../../session/rtc-session.js';
 import type { CallElementState } from '../../events.js';
 import { stringsFor } from '../../i18n/localize.js';
-import { tokens } from '../../styles/tokens.js';
+import { outlineButton, tokens } from '../../styles/tokens.js';
 import type { RtcCall } from '../rtc-call/rtc-call.js';
 import '../rtc-call/rtc-call.js';
 import '../rtc-chat/rtc-chat.js';
@@ -87,15 +87,10 @@ export class RtcSupportPanel extends RtcSessionElement {
       }
       .call-buttons button,
       .name-form button {
+        ${outlineButton}
         flex: 1;
         height: 36px;
-        border: 1px solid var(--_accent);
-        border-radius: 18px;
-        background: var(--_background);
-        color: var(--_accent);
-        font: inherit;
         font-weight: 600;
-        cursor: pointer;
       }
       .call-buttons button:disabled {
         opacity: 0.5;
