@@ -61,49 +61,15 @@ export async function run(ctx) {
     const allCdn = listJs(cdn);
     const npmOwn = closure([npmEntry]);
     const rel = (files) => files.map((f) => path.relative(ctx.dist, f)).sort();
-    const one = (bytes) => [bytes / KiB];
+    // Every figure: the gzipped size of a set of files, beside the same baseline.
+    const sizeRow = (figure, files, listed = rel(files)) =>
+      row({ measure: 'size', figure, unit: 'KiB gz', ours: [gzFiles(files) / KiB], baseline: base, baselineName, extra: { files: listed }, digits: 1 });
     return [
-      row({
-        measure: 'size',
-        figure: 'script tag, on page load (rtc-elements.js + static imports)',
-        unit: 'KiB gz',
-        ours: one(gzFiles(onLoad)),
-        baseline: base,
-        baselineName,
-        extra: { files: rel(onLoad) },
-        digits: 1,
-      }),
-      row({
-        measure: 'size',
-        figure: 'script tag, everything for a call (+ rtc-elements-full.js)',
-        unit: 'KiB gz',
-        ours: one(gzFiles(forCall)),
-        baseline: base,
-        baselineName,
-        extra: { files: rel(forCall) },
-        digits: 1,
-      }),
-      row({ measure: 'size', figure: 'script tag, all of dist/cdn (every chunk)', unit: 'KiB gz', ours: one(gzFiles(allCdn)), baseline: base, baselineName, extra: { files: rel(allCdn) }, digits: 1 }),
-      row({
-        measure: 'size',
-        figure: 'npm entry bundled with lit + peerjs (vite, minified)',
-        unit: 'KiB gz',
-        ours: one(gzFiles(npmFiles)),
-        baseline: base,
-        baselineName,
-        extra: { files: npmFiles.length },
-        digits: 1,
-      }),
-      row({
-        measure: 'size',
-        figure: 'npm entry, own modules only (tsc output, unminified)',
-        unit: 'KiB gz',
-        ours: one(gzFiles(npmOwn)),
-        baseline: base,
-        baselineName,
-        extra: { files: npmOwn.length },
-        digits: 1,
-      }),
+      sizeRow('script tag, on page load (rtc-elements.js + static imports)', onLoad),
+      sizeRow('script tag, everything for a call (+ rtc-elements-full.js)', forCall),
+      sizeRow('script tag, all of dist/cdn (every chunk)', allCdn),
+      sizeRow('npm entry bundled with lit + peerjs (vite, minified)', npmFiles, npmFiles.length),
+      sizeRow('npm entry, own modules only (tsc output, unminified)', npmOwn, npmOwn.length),
     ];
   } finally {
     rmSync(work, { recursive: true, force: true });
