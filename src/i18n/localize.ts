@@ -10,14 +10,26 @@ const locales = new Map<string, Partial<Strings>>(Object.entries(BUILT_IN_LOCALE
 export function registerTranslation(lang: string, strings: Partial<Strings>): void {
   const key = lang.toLowerCase();
   locales.set(key, { ...locales.get(key), ...strings });
+  merged.clear();
 }
 
-/** The strings for `lang` ("de-CH" → "de-ch", then "de", then English). */
+/** The language an element speaks: its own `lang`, else the page's; '' when neither says. */
+export function languageOf(lang: string | null | undefined): string {
+  return (lang || (typeof document !== 'undefined' ? document.documentElement.lang : '') || '').toLowerCase();
+}
+
+/** Merged tables by language: elements ask for their strings on every render, some per row. */
+const merged = new Map<string, Strings>();
+
+/** The strings for `lang` ("de-CH" → "de-ch", then "de", then English). Shared: do not modify. */
 export function stringsFor(lang: string | null | undefined): Strings {
-  const wanted = (lang || (typeof document !== 'undefined' ? document.documentElement.lang : '') || 'en').toLowerCase();
-  const exact = locales.get(wanted);
-  const base = locales.get(wanted.split('-')[0]!);
-  return { ...en, ...base, ...exact };
+  const wanted = languageOf(lang) || 'en';
+  let strings = merged.get(wanted);
+  if (!strings) {
+    strings = { ...en, ...locales.get(wanted.split('-')[0]!), ...locales.get(wanted) };
+    merged.set(wanted, strings);
+  }
+  return strings;
 }
 
 /** Fills `{name}` placeholders; values are plain text and rendered by Lit as text, never HTML. */

@@ -4,7 +4,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { ChatController } from '../../controllers/chat-controller.js';
 import { defineElement } from '../../define.js';
 import { dispatchRtc } from '../../events.js';
-import { format, stringsFor } from '../../i18n/localize.js';
+import { format, languageOf, stringsFor } from '../../i18n/localize.js';
 import type { ChatEntry } from '../../session/chat-log.js';
 import type { ChatPersistence } from '../../session/chat.js';
 import { isPreviewableImage } from '../../session/chunking.js';
@@ -381,7 +381,8 @@ export class RtcChat extends RtcSessionElement {
     return html`<span part="status" class="status ${entry.status}" role="img" aria-label=${label} title=${label}>${mark}</span>`;
   }
 
-  private renderMessage(entry: ChatEntry) {
+  /** `lang`: the element's language, resolved once per render for the rows' times. */
+  private renderMessage(entry: ChatEntry, lang: string) {
     const local = entry.from === 'local';
     const name = local ? this.t.you : entry.name || this.remoteId || '';
     return html`<div part="message message-${local ? 'local' : 'remote'}" class="row ${local ? 'local' : 'remote'}">
@@ -389,7 +390,7 @@ export class RtcChat extends RtcSessionElement {
       <div part="bubble" class="bubble">${this.piecesOf(entry).map((piece) =>
         piece.href ? html`<a part="link" href=${piece.href} target="_blank" rel="noopener noreferrer">${piece.text}</a>` : piece.text,
       )}</div>
-      <span part="meta" class="meta"><time datetime=${isoOf(entry.ts)}>${timeOf(entry.ts, this.lang || document.documentElement.lang)}</time> ${this.renderStatus(entry)}</span>
+      <span part="meta" class="meta"><time datetime=${isoOf(entry.ts)}>${timeOf(entry.ts, lang)}</time> ${this.renderStatus(entry)}</span>
     </div>`;
   }
 
@@ -433,6 +434,7 @@ export class RtcChat extends RtcSessionElement {
 
   protected override render() {
     const t = this.t;
+    const lang = languageOf(this.lang);
     const chat = this.chatController.chat;
     const rows: Row[] = [
       // Arrival order by our clock: a peer's clock (or a hostile ts) must not reorder history.
@@ -461,7 +463,7 @@ export class RtcChat extends RtcSessionElement {
         ${repeat(
           visibleRows,
           (row) => (row.kind === 'message' ? `m:${row.entry.from}:${row.entry.id}` : `f:${row.transfer.id}`),
-          (row) => (row.kind === 'message' ? this.renderMessage(row.entry) : this.renderTransfer(row.transfer)),
+          (row) => (row.kind === 'message' ? this.renderMessage(row.entry, lang) : this.renderTransfer(row.transfer)),
         )}
       </div>
       ${this.showPill
