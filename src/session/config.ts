@@ -96,8 +96,8 @@ function storage(): Storage | null {
   }
 }
 
-/** Keys this page claimed: their values are ours for the page's lifetime. */
-const claimed = new Set<string>();
+/** Values this page claimed, by key: ours for the page's lifetime (and without storage, the only copy). */
+const claimed = new Map<string, string>();
 let unloadHooked = false;
 
 const liveKey = (key: string) => `${key}:live`;
@@ -108,7 +108,7 @@ function hookUnload(): void {
   unloadHooked = true;
   const mark = (on: boolean) => {
     const store = storage();
-    for (const key of claimed) {
+    for (const key of claimed.keys()) {
       try {
         if (on) store?.setItem(liveKey(key), '1');
         else store?.removeItem(liveKey(key));
@@ -129,16 +129,18 @@ function hookUnload(): void {
  * gets a fresh value too, which only costs it its old id.
  */
 function remembered(key: string, make: () => string): string {
+  const mine = claimed.get(key);
+  if (mine !== undefined) return mine;
   const store = storage();
   const existing = store?.getItem(key);
-  const value = existing && (claimed.has(key) || store?.getItem(liveKey(key)) !== '1') ? existing : make();
+  const value = existing && store?.getItem(liveKey(key)) !== '1' ? existing : make();
   try {
     store?.setItem(key, value);
     store?.setItem(liveKey(key), '1');
   } catch {
     // storage full or disabled: the value still works for this page's lifetime
   }
-  claimed.add(key);
+  claimed.set(key, value);
   hookUnload();
   return value;
 }
