@@ -17,8 +17,8 @@ export async function startServer(options = {}) {
   return { server, ...info };
 }
 
-export function launchBrowser() {
-  return chromium.launch({ executablePath: findChrome(), args: chromeArgs(), headless: true });
+export function launchBrowser(extraArgs = []) {
+  return chromium.launch({ executablePath: findChrome(), args: [...chromeArgs(), ...extraArgs], headless: true });
 }
 
 /**
@@ -143,14 +143,16 @@ export async function openPage(context, url) {
  * full rate; once the other side captures its camera, the first tab drops to ~1 frame per second
  * (requestAnimationFrame and requestVideoFrameCallback starve), which turns frame timings into
  * nonsense. Separate contexts render independently. Returns the pages and a close() for both.
+ * `prepare(context)` runs on each context before its page opens (e.g. to route it over a slow network).
  */
-export async function openPair(browser, url) {
+export async function openPair(browser, url, prepare = async () => {}) {
   const contexts = [];
   const pages = [];
   try {
     for (let i = 0; i < 2; i++) {
       const context = await browser.newContext();
       contexts.push(context);
+      await prepare(context);
       pages.push(await openPage(context, url));
     }
   } catch (error) {

@@ -1,7 +1,8 @@
 // Call setup: from the callee's answer() to the first remote video frame on BOTH sides.
 // <rtc-call> pair vs a bare PeerJS pair (stock peerjs.min.js), same browser, same broker, same run.
-import { mount, openPair, plainPeer, uniqueId } from '../lib/browser.mjs';
+import { launchBrowser, mount, openPair, plainPeer, uniqueId } from '../lib/browser.mjs';
 import { pick, repeat, row } from '../lib/report.mjs';
+import { startWan, WAN_CHROME_ARGS } from '../lib/wan.mjs';
 
 export const id = 'call';
 
@@ -14,11 +15,31 @@ const RING_MS = 1_000;
 const ringing = () => new Promise((resolve) => setTimeout(resolve, RING_MS));
 export const title = 'Call setup';
 
+/**
+ * The slow network of the second pair of rows: 50 ms each way between the peers (100 ms round
+ * trip, e.g. Europe ↔ US east coast, or a busy mobile link), and 50 ms from one page through the
+ * broker to the other. On loopback ICE and DTLS cost almost nothing, so connecting them while it
+ * rings can only save what they cost on a real network, which this shows.
+ */
+const WAN_ONE_WAY_MS = 50;
+
+/** In a page: the round trip (ms) of the selected candidate pair of its connected media connection. */
+async function mediaRoundTrip() {
+  for (const pc of window.__bench.pcs) {
+    if (pc.connectionState !== 'connected' || pc.getTransceivers().length === 0) continue;
+    const stats = [...(await pc.getStats()).values()];
+    const transport = stats.find((s) => s.type === 'transport' && s.selectedCandidatePairId);
+    const selected = stats.find((s) => s.id === transport?.selectedCandidatePairId);
+    if (Number.isFinite(selected?.currentRoundTripTime)) return selected.currentRoundTripTime * 1000;
+  }
+  return null;
+}
+
 /** One <rtc-call> call: A calls B, B rings for RING_MS, then answer() → first frame in A and in B. */
-async function oursOnce({ browser, server }) {
+async function oursOnce({ browser, url, prepare }) {
   const a = uniqueId('ca');
   const b = uniqueId('cb');
-  const pair = await openPair(browser, `${server.url}host.html`);
+  const pair = await openPair(browser, `${url}host.html`, prepare);
   const [pa, pb] = pair.pages;
   try {
     await Promise.all([mount(pa, 'rtc-call', { 'peer-id': a }), mount(pb, 'rtc-call', { 'peer-id': b })]);
@@ -40,8 +61,9 @@ async function oursOnce({ browser, server }) {
       return t;
     });
     const [ta, tb] = await Promise.all([pa.evaluate(() => window.__frame), pb.evaluate(() => window.__frame)]);
+    const rtt = await pb.evaluate(mediaRoundTrip);
     await pa.evaluate(() => document.getElementById('el').hangup());
-    return { both: Math.max(ta, tb) - t0, caller: ta - t0, callee: tb - t0 };
+    return { both: Math.max(ta, tb) - t0, caller: ta - t0, callee: tb - t0, rtt };
   } finally {
     await pair.close();
   }
@@ -52,13 +74,13 @@ async function oursOnce({ browser, server }) {
  * both sides. `captureAtAnswer` makes B capture its camera inside the timed span, as <rtc-call>
  * does (devices start only when the callee answers); otherwise B captured while it rang.
  */
-async function bareOnce({ browser, server }, captureAtAnswer) {
+async function bareOnce({ browser, url, port, prepare }, captureAtAnswer) {
   const a = uniqueId('pa');
   const b = uniqueId('pb');
-  const pair = await openPair(browser, `${server.url}blank.html`);
+  const pair = await openPair(browser, `${url}blank.html`, prepare);
   const [pa, pb] = pair.pages;
   try {
-    await Promise.all([plainPeer(pa, a, server.port), plainPeer(pb, b, server.port)]);
+    await Promise.all([plainPeer(pa, a, port), plainPeer(pb, b, port)]);
     const setup = () => {
       const video = document.createElement('video');
       video.autoplay = true;
@@ -98,59 +120,120 @@ async function bareOnce({ browser, server }, captureAtAnswer) {
       return t;
     }, captureAtAnswer);
     const [ta, tb] = await Promise.all([pa.evaluate(() => window.__frame), pb.evaluate(() => window.__frame)]);
+    const rtt = await pb.evaluate(mediaRoundTrip);
     await pa.evaluate(() => window.__call.close());
-    return { both: Math.max(ta, tb) - t0, caller: ta - t0, callee: tb - t0 };
+    return { both: Math.max(ta, tb) - t0, caller: ta - t0, callee: tb - t0, rtt };
   } finally {
     await pair.close();
   }
 }
 
+/** Runs the `pairs` ([target label, once()] …) interleaved `runs` times; per label { values, errors }. */
+async function interleaved(pairs, runs, log, title) {
+  const results = pairs.map(() => ({ values: [], errors: [] }));
+  for (let i = 0; i < runs; i++) {
+    for (const [index, [label, once]] of pairs.entries()) {
+      const result = await repeat(1, once, { label, log });
+      results[index].values.push(...result.values);
+      results[index].errors.push(...result.errors);
+    }
+    log(`  ${title} run ${i + 1}/${runs}: ${pairs.map(([label], index) => `${label} ${fmt(results[index].values.at(-1))}`).join(' · ')}`);
+  }
+  return results;
+}
+
+const split = (r) => ({ caller: pick(r.values, 'caller'), callee: pick(r.values, 'callee') });
+
 export async function run(ctx) {
   const { runs, log } = ctx;
-  {
-    const env = { browser: ctx.browser, server: ctx.server };
-    // Interleaved, so drift in the machine's load hits all three alike.
-    const ours = { values: [], errors: [] };
-    const bare = { values: [], errors: [] };
-    const bareAtAnswer = { values: [], errors: [] };
-    for (let i = 0; i < runs; i++) {
-      for (const [target, fn, label] of [
-        [ours, () => oursOnce(env), '<rtc-call>'],
-        [bare, () => bareOnce(env, false), 'bare PeerJS'],
-        [bareAtAnswer, () => bareOnce(env, true), 'bare PeerJS (capture at answer)'],
-      ]) {
-        const result = await repeat(1, fn, { label, log });
-        target.values.push(...result.values);
-        target.errors.push(...result.errors);
-      }
-      log(`  call setup run ${i + 1}/${runs}: ours ${fmt(ours.values.at(-1))} · bare ${fmt(bare.values.at(-1))} · bare+capture ${fmt(bareAtAnswer.values.at(-1))}`);
-    }
-    const split = (r) => ({ caller: pick(r.values, 'caller'), callee: pick(r.values, 'callee') });
-    return [
+  const local = { browser: ctx.browser, url: ctx.server.url, port: ctx.server.port };
+  // Interleaved, so drift in the machine's load hits all three alike.
+  const [ours, bare, bareAtAnswer] = await interleaved(
+    [
+      ['<rtc-call>', () => oursOnce(local)],
+      ['bare PeerJS', () => bareOnce(local, false)],
+      ['bare PeerJS (capture at answer)', () => bareOnce(local, true)],
+    ],
+    runs,
+    log,
+    'call setup',
+  );
+  const rows = [
+    row({
+      measure: 'call setup',
+      figure: 'answer() → first remote frame, both sides',
+      unit: 'ms',
+      ours: pick(ours.values, 'both'),
+      baseline: pick(bare.values, 'both'),
+      baselineName: 'bare PeerJS call()/answer(stream)',
+      errors: [...ours.errors, ...bare.errors],
+      extra: { ours: split(ours), baseline: split(bare) },
+      digits: 0,
+    }),
+    row({
+      measure: 'call setup',
+      figure: 'same, baseline captures camera at answer',
+      unit: 'ms',
+      ours: pick(ours.values, 'both'),
+      baseline: pick(bareAtAnswer.values, 'both'),
+      baselineName: 'bare PeerJS, getUserMedia at answer',
+      errors: bareAtAnswer.errors,
+      extra: { baseline: split(bareAtAnswer) },
+      digits: 0,
+    }),
+  ];
+
+  // The same calls over a 100 ms round trip, in a browser whose candidates the relays can rewrite.
+  const browser = await launchBrowser(WAN_CHROME_ARGS);
+  const wan = await startWan({ target: { host: '127.0.0.1', port: ctx.server.port }, oneWayMs: WAN_ONE_WAY_MS });
+  try {
+    const slow = { browser, url: wan.url, port: wan.port, prepare: (context) => wan.route(context) };
+    const [oursSlow, bareSlow, bareSlowAtAnswer] = await interleaved(
+      [
+        ['<rtc-call>', () => oursOnce(slow)],
+        ['bare PeerJS', () => bareOnce(slow, false)],
+        ['bare PeerJS (capture at answer)', () => bareOnce(slow, true)],
+      ],
+      runs,
+      log,
+      `call setup at ${2 * WAN_ONE_WAY_MS} ms RTT`,
+    );
+    // Proof that the media took the slow path: a round trip well under 2 × one-way means it did not.
+    const offPath = (r, label) =>
+      pick(r.values, 'rtt')
+        .map((rtt, i) => (rtt !== null && rtt < 1.6 * WAN_ONE_WAY_MS ? `run ${i + 1}: ${label} media round trip ${Math.round(rtt)} ms, not through the slow relay` : null))
+        .filter(Boolean);
+    const rtt = (r) => pick(r.values, 'rtt').map((v) => (v === null ? null : Math.round(v)));
+    const figure = `same over a ${2 * WAN_ONE_WAY_MS} ms round trip`;
+    rows.push(
       row({
         measure: 'call setup',
-        figure: 'answer() → first remote frame, both sides',
+        figure,
         unit: 'ms',
-        ours: pick(ours.values, 'both'),
-        baseline: pick(bare.values, 'both'),
+        ours: pick(oursSlow.values, 'both'),
+        baseline: pick(bareSlow.values, 'both'),
         baselineName: 'bare PeerJS call()/answer(stream)',
-        errors: [...ours.errors, ...bare.errors],
-        extra: { ours: split(ours), baseline: split(bare) },
+        errors: [...oursSlow.errors, ...bareSlow.errors, ...offPath(oursSlow, 'ours'), ...offPath(bareSlow, 'bare')],
+        extra: { oneWayMs: WAN_ONE_WAY_MS, ours: { ...split(oursSlow), rttMs: rtt(oursSlow) }, baseline: { ...split(bareSlow), rttMs: rtt(bareSlow) } },
         digits: 0,
       }),
       row({
         measure: 'call setup',
-        figure: 'same, baseline captures camera at answer',
+        figure: `${figure}, baseline captures at answer`,
         unit: 'ms',
-        ours: pick(ours.values, 'both'),
-        baseline: pick(bareAtAnswer.values, 'both'),
+        ours: pick(oursSlow.values, 'both'),
+        baseline: pick(bareSlowAtAnswer.values, 'both'),
         baselineName: 'bare PeerJS, getUserMedia at answer',
-        errors: bareAtAnswer.errors,
-        extra: { baseline: split(bareAtAnswer) },
+        errors: [...bareSlowAtAnswer.errors, ...offPath(bareSlowAtAnswer, 'bare')],
+        extra: { oneWayMs: WAN_ONE_WAY_MS, baseline: { ...split(bareSlowAtAnswer), rttMs: rtt(bareSlowAtAnswer) } },
         digits: 0,
       }),
-    ];
+    );
+  } finally {
+    await browser.close().catch(() => {});
+    await wan.close();
   }
+  return rows;
 }
 
 function fmt(v) {
