@@ -1,6 +1,6 @@
 // Call setup: from the callee's answer() to the first remote video frame on BOTH sides.
 // <rtc-call> pair vs a bare PeerJS pair (stock peerjs.min.js), same browser, same broker, same run.
-import { launchBrowser, mount, openPair, plainPeer, uniqueId } from '../lib/browser.mjs';
+import { launchBrowser, mount, openPage, openPair, plainPeer, uniqueId } from '../lib/browser.mjs';
 import { pick, repeat, row } from '../lib/report.mjs';
 import { startWan, WAN_CHROME_ARGS } from '../lib/wan.mjs';
 
@@ -16,12 +16,16 @@ const ringing = () => new Promise((resolve) => setTimeout(resolve, RING_MS));
 export const title = 'Call setup';
 
 /**
- * The slow network of the second pair of rows: 50 ms each way between the peers (100 ms round
- * trip, e.g. Europe ↔ US east coast, or a busy mobile link), and 50 ms from one page through the
- * broker to the other. On loopback ICE and DTLS cost almost nothing, so connecting them while it
- * rings can only save what they cost on a real network, which this shows.
+ * The slow networks of the later rows, as round trips between the peers: 100 ms (e.g. Europe ↔ US
+ * east coast, a busy mobile link) and 250 ms (across the world, satellite). A message from one page
+ * through the broker to the other takes half the round trip, as the direct path does. On loopback
+ * ICE and DTLS cost almost nothing, so connecting them while it rings can only save what they cost
+ * on a real network, which these rows show. Override with RTC_BENCH_RTT=100,250 (milliseconds).
  */
-const WAN_ONE_WAY_MS = 50;
+const WAN_ROUND_TRIPS_MS = (process.env.RTC_BENCH_RTT ?? '100,250')
+  .split(',')
+  .map(Number)
+  .filter((ms) => Number.isFinite(ms) && ms > 0);
 
 /** In a page: the round trip (ms) of the selected candidate pair of its connected media connection. */
 async function mediaRoundTrip() {
@@ -128,6 +132,54 @@ async function bareOnce({ browser, url, port, prepare }, captureAtAnswer) {
   }
 }
 
+/**
+ * The browser's own floor, no rtc-elements and no PeerJS: one page, two RTCPeerConnections already
+ * connected over loopback, video only, one way, nothing else on screen. The timer starts where a
+ * callee's answer() would: the camera is opened (the capture services were primed by an earlier
+ * capture, as in a page that has ringed before), its track goes on the sender, and the timer stops at
+ * the first remote frame with a picture. No call that starts the callee's camera at the answer can
+ * be faster; a real one also starts a microphone, shows a self-view and sends both ways between
+ * two pages. This over the bare figure is the lowest ratio any pre-connected call could reach in
+ * the same run.
+ */
+async function floorOnce({ browser, url }) {
+  const context = await browser.newContext();
+  try {
+    const page = await openPage(context, `${url}blank.html`);
+    return await page.evaluate(async () => {
+      const b = window.__bench;
+      const [one, two] = [new RTCPeerConnection(), new RTCPeerConnection()];
+      one.onicecandidate = (event) => event.candidate && two.addIceCandidate(event.candidate);
+      two.onicecandidate = (event) => event.candidate && one.addIceCandidate(event.candidate);
+      const { sender } = one.addTransceiver('video', { direction: 'sendonly' });
+      await one.setLocalDescription();
+      await two.setRemoteDescription(one.localDescription);
+      await two.setLocalDescription();
+      await one.setRemoteDescription(two.localDescription);
+      await b.waitFor(one, 'connectionstatechange', () => one.connectionState === 'connected');
+      const video = document.createElement('video');
+      video.muted = true;
+      video.autoplay = true;
+      video.srcObject = new MediaStream([two.getReceivers()[0].track]);
+      document.body.append(video);
+      const primer = await navigator.mediaDevices.getUserMedia({ video: true });
+      primer.getTracks().forEach((track) => track.stop());
+      const frame = b.firstFrame(() => video);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const t0 = b.now();
+      const camera = await navigator.mediaDevices.getUserMedia({ video: true });
+      await sender.replaceTrack(camera.getVideoTracks()[0]);
+      const at = await frame;
+      camera.getTracks().forEach((track) => track.stop());
+      one.close();
+      two.close();
+      return { both: at - t0 };
+    });
+  } finally {
+    await context.close();
+  }
+}
+
 /** Runs the `pairs` ([target label, once()] …) interleaved `runs` times; per label { values, errors }. */
 async function interleaved(pairs, runs, log, title) {
   const results = pairs.map(() => ({ values: [], errors: [] }));
@@ -148,11 +200,12 @@ export async function run(ctx) {
   const { runs, log } = ctx;
   const local = { browser: ctx.browser, url: ctx.server.url, port: ctx.server.port };
   // Interleaved, so drift in the machine's load hits all three alike.
-  const [ours, bare, bareAtAnswer] = await interleaved(
+  const [ours, bare, bareAtAnswer, floor] = await interleaved(
     [
       ['<rtc-call>', () => oursOnce(local)],
       ['bare PeerJS', () => bareOnce(local, false)],
       ['bare PeerJS (capture at answer)', () => bareOnce(local, true)],
+      ['browser floor', () => floorOnce(local)],
     ],
     runs,
     log,
@@ -181,14 +234,36 @@ export async function run(ctx) {
       extra: { baseline: split(bareAtAnswer) },
       digits: 0,
     }),
+    row({
+      measure: 'call setup',
+      figure: 'browser floor, not ours: open camera, put it on a connected sender → first frame (one page, video one way)',
+      unit: 'ms',
+      ours: pick(floor.values, 'both'),
+      baseline: pick(bare.values, 'both'),
+      baselineName: 'bare PeerJS call()/answer(stream)',
+      errors: floor.errors,
+      digits: 0,
+    }),
   ];
 
-  // The same calls over a 100 ms round trip, in a browser whose candidates the relays can rewrite.
+  // The same calls over slow networks, in a browser whose candidates the relays can rewrite.
+  if (WAN_ROUND_TRIPS_MS.length === 0) return rows;
   const browser = await launchBrowser(WAN_CHROME_ARGS);
-  const wan = await startWan({ target: { host: '127.0.0.1', port: ctx.server.port }, oneWayMs: WAN_ONE_WAY_MS });
+  try {
+    for (const roundTrip of WAN_ROUND_TRIPS_MS) rows.push(...(await slowRows({ browser, server: ctx.server, roundTrip, runs, log })));
+  } finally {
+    await browser.close().catch(() => {});
+  }
+  return rows;
+}
+
+/** The three pairs again over a network with a `roundTrip` ms round trip; two rows. */
+async function slowRows({ browser, server, roundTrip, runs, log }) {
+  const oneWay = roundTrip / 2;
+  const wan = await startWan({ target: { host: '127.0.0.1', port: server.port }, oneWayMs: oneWay });
   try {
     const slow = { browser, url: wan.url, port: wan.port, prepare: (context) => wan.route(context) };
-    const [oursSlow, bareSlow, bareSlowAtAnswer] = await interleaved(
+    const [ours, bare, bareAtAnswer] = await interleaved(
       [
         ['<rtc-call>', () => oursOnce(slow)],
         ['bare PeerJS', () => bareOnce(slow, false)],
@@ -196,44 +271,42 @@ export async function run(ctx) {
       ],
       runs,
       log,
-      `call setup at ${2 * WAN_ONE_WAY_MS} ms RTT`,
+      `call setup at ${roundTrip} ms RTT`,
     );
-    // Proof that the media took the slow path: a round trip well under 2 × one-way means it did not.
+    // Proof that the media took the slow path: a round trip well under the set one means it did not.
     const offPath = (r, label) =>
       pick(r.values, 'rtt')
-        .map((rtt, i) => (rtt !== null && rtt < 1.6 * WAN_ONE_WAY_MS ? `run ${i + 1}: ${label} media round trip ${Math.round(rtt)} ms, not through the slow relay` : null))
+        .map((rtt, i) => (rtt !== null && rtt < 0.8 * roundTrip ? `run ${i + 1}: ${label} media round trip ${Math.round(rtt)} ms, not through the slow relay` : null))
         .filter(Boolean);
     const rtt = (r) => pick(r.values, 'rtt').map((v) => (v === null ? null : Math.round(v)));
-    const figure = `same over a ${2 * WAN_ONE_WAY_MS} ms round trip`;
-    rows.push(
+    const figure = `same over a ${roundTrip} ms round trip`;
+    return [
       row({
         measure: 'call setup',
         figure,
         unit: 'ms',
-        ours: pick(oursSlow.values, 'both'),
-        baseline: pick(bareSlow.values, 'both'),
+        ours: pick(ours.values, 'both'),
+        baseline: pick(bare.values, 'both'),
         baselineName: 'bare PeerJS call()/answer(stream)',
-        errors: [...oursSlow.errors, ...bareSlow.errors, ...offPath(oursSlow, 'ours'), ...offPath(bareSlow, 'bare')],
-        extra: { oneWayMs: WAN_ONE_WAY_MS, ours: { ...split(oursSlow), rttMs: rtt(oursSlow) }, baseline: { ...split(bareSlow), rttMs: rtt(bareSlow) } },
+        errors: [...ours.errors, ...bare.errors, ...offPath(ours, 'ours'), ...offPath(bare, 'bare')],
+        extra: { roundTripMs: roundTrip, ours: { ...split(ours), rttMs: rtt(ours) }, baseline: { ...split(bare), rttMs: rtt(bare) } },
         digits: 0,
       }),
       row({
         measure: 'call setup',
         figure: `${figure}, baseline captures at answer`,
         unit: 'ms',
-        ours: pick(oursSlow.values, 'both'),
-        baseline: pick(bareSlowAtAnswer.values, 'both'),
+        ours: pick(ours.values, 'both'),
+        baseline: pick(bareAtAnswer.values, 'both'),
         baselineName: 'bare PeerJS, getUserMedia at answer',
-        errors: [...bareSlowAtAnswer.errors, ...offPath(bareSlowAtAnswer, 'bare')],
-        extra: { oneWayMs: WAN_ONE_WAY_MS, baseline: { ...split(bareSlowAtAnswer), rttMs: rtt(bareSlowAtAnswer) } },
+        errors: [...bareAtAnswer.errors, ...offPath(bareAtAnswer, 'bare')],
+        extra: { roundTripMs: roundTrip, baseline: { ...split(bareAtAnswer), rttMs: rtt(bareAtAnswer) } },
         digits: 0,
       }),
-    );
+    ];
   } finally {
-    await browser.close().catch(() => {});
     await wan.close();
   }
-  return rows;
 }
 
 function fmt(v) {
