@@ -87,6 +87,7 @@ export const de: Strings = {
   supportAway: 'Abwesend',
   supportOffline: 'Offline',
   supportClose: 'Schließen',
+  supportLauncherUnread: '{label} ({count} ungelesen)',
   supportAskName: 'Dein Name',
   supportStart: 'Chat starten',
   supportElsewhere: 'Dieser Chat ist in einem anderen Tab geöffnet. Schließe ihn dort, um hier weiterzumachen.',

@@ -85,6 +85,8 @@ export const en = {
   supportAway: 'Away',
   supportOffline: 'Offline',
   supportClose: 'Close',
+  /** The launcher's accessible name while it shows an unread count; `label` is the site owner's. */
+  supportLauncherUnread: '{label} ({count} unread)',
   supportAskName: 'Your name',
   supportStart: 'Start chat',
   supportElsewhere: 'This chat is open in another tab. Close it there to continue here.',

@@ -122,6 +122,31 @@ describe('<rtc-support> and <rtc-inbox>', () => {
     await Promise.all([visitor.close(), agent.close()]);
   });
 
+  it('the closed launcher counts the agent\'s replies and names the count in the element\'s language', async () => {
+    const agentId = uniqueId('agent');
+    const agent = await openAgent(agentId);
+    const visitor = await openVisitor(agentId, 'lang="de" label="Hilfe"');
+    const launcher = visitor.locator('rtc-support [part~="launcher"]');
+    await launcher.click();
+    await say(visitor, 'Hallo?');
+    await agent.locator('rtc-inbox [part~="conversation"]').click();
+    await launcher.click(); // closed again: replies now count as unread
+    expect(await launcher.getAttribute('aria-expanded')).toBe('false');
+    const reply = agent.locator('rtc-inbox rtc-chat [part~="input"]');
+    for (const text of ['Guten Tag!', 'Wie kann ich helfen?']) {
+      await reply.fill(text);
+      await reply.press('Enter');
+    }
+    await expect.poll(() => visitor.locator('rtc-support [part~="badge"]').textContent(), { timeout: 20_000 }).toBe('2');
+    expect(await launcher.getAttribute('aria-label')).toBe('Hilfe (2 ungelesen)');
+    // Reading them clears the count and the name.
+    await launcher.click();
+    await expect.poll(() => visitor.locator('rtc-support [part~="badge"]').count()).toBe(0);
+    expect(await launcher.getAttribute('aria-label')).toBe('Hilfe');
+    expect(pageErrors(visitor)).toEqual([]);
+    await Promise.all([visitor.close(), agent.close()]);
+  });
+
   it('a message left while the agent is offline reaches the agent when it comes online; a reload restores it', async () => {
     const agentId = uniqueId('agent');
     const visitor = await openVisitor(agentId);

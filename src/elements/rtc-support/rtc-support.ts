@@ -79,6 +79,8 @@ export class RtcSupport extends LitElement {
   @state() private panelReady = false;
 
   private loading: Promise<unknown> | null = null;
+  /** The loaded panel module: its string tables name the unread count in the page's language. */
+  @state() private panel: typeof import('./support-panel.js') | null = null;
 
   /** Opens the panel (loads chat and call on first use). */
   show(): void {
@@ -108,7 +110,10 @@ export class RtcSupport extends LitElement {
   /** Loads the panel module; on hover or focus too, so a click finds it ready. */
   private prefetch(): Promise<unknown> {
     this.loading ??= loadPanel().then(
-      () => (this.panelReady = true),
+      (panel) => {
+        this.panel = panel;
+        this.panelReady = true;
+      },
       (error: unknown) => {
         this.loading = null;
         this.dispatchEvent(
@@ -179,6 +184,11 @@ export class RtcSupport extends LitElement {
     this.dispatchEvent(new CustomEvent(this.open ? 'rtc-open' : 'rtc-close', { bubbles: true, composed: true, detail: {} }));
   }
 
+  /** English until the panel module (and with it the string tables) has loaded, a moment at most. */
+  private unreadLabel(): string {
+    return this.panel?.launcherUnreadLabel(this.lang, this.label, this.unread) ?? `${this.label} (${this.unread} unread)`;
+  }
+
   protected override render() {
     const badge = this.unread > 0 && !this.open;
     return html`
@@ -203,7 +213,7 @@ export class RtcSupport extends LitElement {
         type="button"
         part="launcher"
         class="launcher"
-        aria-label=${badge ? `${this.label} (${this.unread} unread)` : this.label}
+        aria-label=${badge ? this.unreadLabel() : this.label}
         title=${this.label}
         aria-expanded=${String(this.open)}
         @click=${() => this.toggle()}

@@ -5,7 +5,7 @@ import { defineElement } from '../../define.js';
 import type { RtcError } from '../../session/errors.js';
 import type { SessionStatus } from '../../session/rtc-session.js';
 import type { CallElementState } from '../../events.js';
-import { stringsFor } from '../../i18n/localize.js';
+import { format, stringsFor } from '../../i18n/localize.js';
 import { outlineButton, tokens } from '../../styles/tokens.js';
 import type { RtcCall } from '../rtc-call/rtc-call.js';
 import '../rtc-call/rtc-call.js';
@@ -309,4 +309,13 @@ declare global {
   interface HTMLElementTagNameMap {
     'rtc-support-panel': RtcSupportPanel;
   }
+}
+
+/**
+ * The launcher's accessible name with an unread count, in `lang`. The launcher lives in the first
+ * download, which carries no string tables; it asks this module once it has loaded, which it has
+ * by the time there is anything unread (a visitor with a conversation loads it when the page idles).
+ */
+export function launcherUnreadLabel(lang: string | null | undefined, label: string, count: number): string {
+  return format(stringsFor(lang).supportLauncherUnread, { label, count });
 }
