@@ -26,14 +26,16 @@ export async function startWan({ target, oneWayMs }) {
   };
 
   // Equal delays keep the order: Node runs timers of the same duration in the order they were set.
+  // Half-open sockets, so an end travels like data, and a close only cuts what an error cut.
   const pipe = (from, to, ms) => {
-    from.on('data', (chunk) => later(() => to.writable && to.write(chunk), ms));
-    from.on('end', () => later(() => to.end(), ms));
-    from.on('error', () => to.destroy());
-    from.on('close', () => later(() => to.destroy(), ms));
+    from.on('data', (chunk) => later(() => !to.destroyed && to.write(chunk), ms));
+    from.on('end', () => later(() => !to.destroyed && to.end(), ms));
+    from.on('close', (hadError) => hadError && later(() => to.destroy(), ms));
+    from.on('error', () => {});
   };
-  const proxy = net.createServer((client) => {
-    const upstream = net.connect(target.port, target.host);
+  // No Nagle: small WebSocket frames written back to back must not wait for an ACK (≈ 40 ms).
+  const proxy = net.createServer({ allowHalfOpen: true, noDelay: true }, (client) => {
+    const upstream = net.connect({ port: target.port, host: target.host, allowHalfOpen: true, noDelay: true });
     sockets.add(client).add(upstream);
     client.on('close', () => sockets.delete(client));
     upstream.on('close', () => sockets.delete(upstream));
@@ -42,27 +44,43 @@ export async function startWan({ target, oneWayMs }) {
   });
   await new Promise((resolve) => proxy.listen(0, '127.0.0.1', resolve));
 
+  const bind = (ip) =>
+    new Promise((resolve, reject) => {
+      const socket = dgram.createSocket('udp4');
+      socket.once('error', reject);
+      socket.bind(0, ip, () => resolve(socket));
+    });
+
   /**
-   * The relay address that stands for the candidate `ip:port`: datagrams from the candidate go to
-   * whoever last wrote to the relay, everyone else's go to the candidate, each after oneWayMs.
+   * The relay address that stands for the candidate `ip:port`, working like a NAT in front of it:
+   * each peer socket that writes to the relay gets its own socket towards the candidate, and what
+   * the candidate answers there goes back to that peer socket from the relay's address (where it
+   * sent its request, as ICE requires). Every datagram waits oneWayMs.
    */
   async function relayFor(ip, port) {
     const key = `${ip}:${port}`;
     if (!relays.has(key)) {
       relays.set(
         key,
-        new Promise((resolve, reject) => {
-          const socket = dgram.createSocket('udp4');
-          let other = null;
-          socket.on('message', (message, from) => {
-            const fromTarget = from.address === ip && from.port === port;
-            if (!fromTarget) other = { address: from.address, port: from.port };
-            const to = fromTarget ? other : { address: ip, port };
-            if (to) later(() => socket.send(message, to.port, to.address, () => {}), oneWayMs);
+        (async () => {
+          const front = await bind(ip);
+          const sockets = [front];
+          const outward = new Map();
+          front.on('message', (message, from) => {
+            const source = `${from.address}:${from.port}`;
+            let out = outward.get(source);
+            if (!out) {
+              out = bind(ip).then((socket) => {
+                sockets.push(socket);
+                socket.on('message', (reply) => later(() => front.send(reply, from.port, from.address, () => {}), oneWayMs));
+                return socket;
+              });
+              outward.set(source, out);
+            }
+            out.then((socket) => later(() => socket.send(message, port, ip, () => {}), oneWayMs));
           });
-          socket.on('error', reject);
-          socket.bind(0, ip, () => resolve({ socket, port: socket.address().port }));
-        }),
+          return { port: front.address().port, sockets };
+        })(),
       );
     }
     return { ip, port: (await relays.get(key)).port };
@@ -80,28 +98,53 @@ export async function startWan({ target, oneWayMs }) {
     async close() {
       for (const timer of timers) clearTimeout(timer);
       for (const socket of sockets) socket.destroy();
-      await Promise.all([...relays.values()].map(async (r) => (await r.catch(() => null))?.socket.close()));
+      for (const relay of await Promise.all([...relays.values()].map((r) => r.catch(() => null)))) {
+        for (const socket of relay?.sockets ?? []) socket.close();
+      }
       await new Promise((resolve) => proxy.close(resolve));
     },
   };
 }
 
-/** In the page: remote IPv4 UDP host candidates become their relays; other candidates are dropped. */
+/**
+ * In the page: remote IPv4 UDP host candidates become their relays; other candidates are dropped.
+ * Calls are chained per connection, so candidates (and end-of-candidates) keep their order.
+ */
 function rewriteCandidates() {
   const add = RTCPeerConnection.prototype.addIceCandidate;
-  RTCPeerConnection.prototype.addIceCandidate = async function (init, ...rest) {
-    const text = init?.candidate;
-    if (!text) return add.call(this, init, ...rest);
-    // candidate:<foundation> <component> <transport> <priority> <address> <port> typ <type> …
-    const parts = text.split(' ');
-    if (parts[2]?.toLowerCase() !== 'udp' || parts[7] !== 'host' || !/^\d+\.\d+\.\d+\.\d+$/.test(parts[4])) return;
-    const relay = await window.__wanRelay(parts[4], Number(parts[5]));
-    parts[4] = relay.ip;
-    parts[5] = String(relay.port);
-    const rewritten = { candidate: parts.join(' '), sdpMid: init.sdpMid, sdpMLineIndex: init.sdpMLineIndex, usernameFragment: init.usernameFragment };
-    return add.call(this, rewritten, ...rest);
+  const chains = new WeakMap();
+  RTCPeerConnection.prototype.addIceCandidate = function (init, ...rest) {
+    const step = async () => {
+      const text = init?.candidate;
+      if (!text) return add.call(this, init, ...rest);
+      // candidate:<foundation> <component> <transport> <priority> <address> <port> typ <type> …
+      const parts = text.split(' ');
+      if (parts[2]?.toLowerCase() !== 'udp' || parts[7] !== 'host' || !/^\d+\.\d+\.\d+\.\d+$/.test(parts[4])) return undefined;
+      const relay = await window.__wanRelay(parts[4], Number(parts[5]));
+      parts[4] = relay.ip;
+      parts[5] = String(relay.port);
+      const rewritten = { candidate: parts.join(' '), sdpMid: init.sdpMid, sdpMLineIndex: init.sdpMLineIndex, usernameFragment: init.usernameFragment };
+      return add.call(this, rewritten, ...rest);
+    };
+    const next = (chains.get(this) ?? Promise.resolve()).then(step, step);
+    chains.set(this, next);
+    return next;
   };
 }
 
-/** Chromium flag for the WAN browser: host candidates carry IP addresses, not mDNS names. */
-export const WAN_CHROME_ARGS = ['--disable-features=WebRtcHideLocalIpsWithMdns'];
+/**
+ * Chromium flags for the slow-network browser: host candidates carry IP addresses, not mDNS names.
+ * Chromium keeps only the last --disable-features, so ours is added to the list the loopback
+ * browser already runs with (read from its chrome://version), and both browsers differ only in it.
+ */
+export async function wanChromeArgs(browser) {
+  const page = await browser.newPage();
+  try {
+    await page.goto('chrome://version');
+    const commandLine = (await page.locator('#command_line').textContent()) ?? '';
+    const current = /--disable-features=(\S+)/.exec(commandLine)?.[1];
+    return [`--disable-features=${current ? `${current},` : ''}WebRtcHideLocalIpsWithMdns`];
+  } finally {
+    await page.close();
+  }
+}

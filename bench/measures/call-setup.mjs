@@ -2,7 +2,7 @@
 // <rtc-call> pair vs a bare PeerJS pair (stock peerjs.min.js), same browser, same broker, same run.
 import { launchBrowser, mount, openPage, openPair, plainPeer, uniqueId } from '../lib/browser.mjs';
 import { pick, repeat, row } from '../lib/report.mjs';
-import { startWan, WAN_CHROME_ARGS } from '../lib/wan.mjs';
+import { startWan, wanChromeArgs } from '../lib/wan.mjs';
 
 export const id = 'call';
 
@@ -248,7 +248,7 @@ export async function run(ctx) {
 
   // The same calls over slow networks, in a browser whose candidates the relays can rewrite.
   if (WAN_ROUND_TRIPS_MS.length === 0) return rows;
-  const browser = await launchBrowser(WAN_CHROME_ARGS);
+  const browser = await launchBrowser(await wanChromeArgs(ctx.browser));
   try {
     for (const roundTrip of WAN_ROUND_TRIPS_MS) rows.push(...(await slowRows({ browser, server: ctx.server, roundTrip, runs, log })));
   } finally {
@@ -273,10 +273,15 @@ async function slowRows({ browser, server, roundTrip, runs, log }) {
       log,
       `call setup at ${roundTrip} ms RTT`,
     );
-    // Proof that the media took the slow path: a round trip well under the set one means it did not.
+    // Proof that the media took the slow path: a round trip well under the set one (or none to
+    // read) means the run cannot count as slow.
     const offPath = (r, label) =>
-      pick(r.values, 'rtt')
-        .map((rtt, i) => (rtt !== null && rtt < 0.8 * roundTrip ? `run ${i + 1}: ${label} media round trip ${Math.round(rtt)} ms, not through the slow relay` : null))
+      r.values
+        .map((v, i) => {
+          if (!v) return null; // failed already, and reported
+          if (!Number.isFinite(v.rtt)) return `run ${i + 1}: ${label} media round trip unknown, not proven slow`;
+          return v.rtt < 0.8 * roundTrip ? `run ${i + 1}: ${label} media round trip ${Math.round(v.rtt)} ms, not through the slow relay` : null;
+        })
         .filter(Boolean);
     const rtt = (r) => pick(r.values, 'rtt').map((v) => (v === null ? null : Math.round(v)));
     const figure = `same over a ${roundTrip} ms round trip`;
