@@ -1,6 +1,7 @@
 import { LitElement, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { SessionController } from '../controllers/session-controller.js';
+import { LanguageController } from '../i18n/language.js';
 import { dispatchRtc } from '../events.js';
 import type { Call, CallEvents } from '../session/call.js';
 import type { RtcError } from '../session/errors.js';
@@ -23,6 +24,9 @@ export class RtcSessionElement extends LitElement {
   @property() name: string | null = null;
   /** JSON array of RTCIceServer. Default: what the server's `/rtc-config` returns, else none. */
   @property({ attribute: 'ice-servers' }) iceServers: string | null = null;
+
+  /** Follows `lang` changes on the page (the element's own, an ancestor's, `<html>`'s). */
+  protected readonly language = new LanguageController(this);
 
   protected readonly session = new SessionController(
     this,

@@ -139,6 +139,10 @@ describe('<rtc-support> and <rtc-inbox>', () => {
     }
     await expect.poll(() => visitor.locator('rtc-support [part~="badge"]').textContent(), { timeout: 20_000 }).toBe('2');
     expect(await launcher.getAttribute('aria-label')).toBe('Hilfe (2 ungelesen)');
+    // The site switches language: the launcher follows at once.
+    await visitor.evaluate(() => document.querySelector('rtc-support')!.setAttribute('lang', 'en'));
+    await expect.poll(() => launcher.getAttribute('aria-label')).toBe('Hilfe (2 unread)');
+    await visitor.evaluate(() => document.querySelector('rtc-support')!.setAttribute('lang', 'de'));
     // Reading them clears the count and the name.
     await launcher.click();
     await expect.poll(() => visitor.locator('rtc-support [part~="badge"]').count()).toBe(0);

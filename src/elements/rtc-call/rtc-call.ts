@@ -4,6 +4,7 @@ import { TickController } from '../../controllers/tick-controller.js';
 import { defineElement } from '../../define.js';
 import { dispatchRtc, type CallElementState } from '../../events.js';
 import { format, stringsFor } from '../../i18n/localize.js';
+import { elementLanguage } from '../../i18n/language.js';
 import type { Call } from '../../session/call.js';
 import type { CallEndReason } from '../../session/call-machine.js';
 import { RtcError } from '../../session/errors.js';
@@ -198,7 +199,7 @@ export class RtcCall extends RtcSessionElement {
   }
 
   private get t() {
-    return stringsFor(this.lang);
+    return stringsFor(elementLanguage(this));
   }
 
   protected override onCallEnded(call: Call, detail: { reason: CallEndReason; durationMs: number }): void {

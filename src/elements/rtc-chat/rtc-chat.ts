@@ -4,7 +4,8 @@ import { repeat } from 'lit/directives/repeat.js';
 import { ChatController } from '../../controllers/chat-controller.js';
 import { defineElement } from '../../define.js';
 import { dispatchRtc } from '../../events.js';
-import { format, languageOf, stringsFor } from '../../i18n/localize.js';
+import { elementLanguage } from '../../i18n/language.js';
+import { format, stringsFor } from '../../i18n/localize.js';
 import type { ChatEntry } from '../../session/chat-log.js';
 import type { ChatPersistence } from '../../session/chat.js';
 import { isPreviewableImage } from '../../session/chunking.js';
@@ -227,7 +228,7 @@ export class RtcChat extends RtcSessionElement {
   }
 
   private get t() {
-    return stringsFor(this.lang);
+    return stringsFor(elementLanguage(this));
   }
 
   protected override onError(error: RtcError): void {
@@ -434,7 +435,7 @@ export class RtcChat extends RtcSessionElement {
 
   protected override render() {
     const t = this.t;
-    const lang = languageOf(this.lang);
+    const lang = elementLanguage(this);
     const chat = this.chatController.chat;
     const rows: Row[] = [
       // Arrival order by our clock: a peer's clock (or a hostile ts) must not reorder history.

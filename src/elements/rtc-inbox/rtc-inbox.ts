@@ -4,6 +4,7 @@ import { TickController } from '../../controllers/tick-controller.js';
 import { LingerController } from '../../controllers/linger-controller.js';
 import { defineElement } from '../../define.js';
 import { format, stringsFor } from '../../i18n/localize.js';
+import { elementLanguage } from '../../i18n/language.js';
 import type { Call } from '../../session/call.js';
 import type { Presence } from '../../session/protocol.js';
 import type { SessionEvents } from '../../session/rtc-session.js';
@@ -265,7 +266,7 @@ export class RtcInbox extends RtcSessionElement {
   private holds = new Map<string, () => void>();
 
   private get t() {
-    return stringsFor(this.lang);
+    return stringsFor(elementLanguage(this));
   }
 
   /** Every conversation that reached this agent, newest activity first (read-only snapshots). */

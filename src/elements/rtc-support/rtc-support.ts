@@ -111,6 +111,8 @@ export class RtcSupport extends LitElement {
   private prefetch(): Promise<unknown> {
     this.loading ??= loadPanel().then(
       (panel) => {
+        // From now on the launcher's label follows the page's language, as the panel does.
+        if (!this.panel) panel.followLanguage(this);
         this.panel = panel;
         this.panelReady = true;
       },
@@ -186,7 +188,7 @@ export class RtcSupport extends LitElement {
 
   /** English until the panel module (and with it the string tables) has loaded, a moment at most. */
   private unreadLabel(): string {
-    return this.panel?.launcherUnreadLabel(this.lang, this.label, this.unread) ?? `${this.label} (${this.unread} unread)`;
+    return this.panel?.launcherUnreadLabel(this, this.label, this.unread) ?? `${this.label} (${this.unread} unread)`;
   }
 
   protected override render() {

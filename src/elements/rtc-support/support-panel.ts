@@ -1,4 +1,4 @@
-import { css, html, nothing, type PropertyValues } from 'lit';
+import { css, html, nothing, type PropertyValues, type ReactiveControllerHost } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { LingerController } from '../../controllers/linger-controller.js';
 import { defineElement } from '../../define.js';
@@ -6,6 +6,7 @@ import type { RtcError } from '../../session/errors.js';
 import type { SessionStatus } from '../../session/rtc-session.js';
 import type { CallElementState } from '../../events.js';
 import { format, stringsFor } from '../../i18n/localize.js';
+import { elementLanguage, LanguageController } from '../../i18n/language.js';
 import { outlineButton, tokens } from '../../styles/tokens.js';
 import type { RtcCall } from '../rtc-call/rtc-call.js';
 import '../rtc-call/rtc-call.js';
@@ -203,7 +204,7 @@ export class RtcSupportPanel extends RtcSessionElement {
   }
 
   private get t() {
-    return stringsFor(this.lang);
+    return stringsFor(elementLanguage(this));
   }
 
   /** online / away from the agent's own status; offline when its peer cannot be reached. */
@@ -312,10 +313,16 @@ declare global {
 }
 
 /**
- * The launcher's accessible name with an unread count, in `lang`. The launcher lives in the first
- * download, which carries no string tables; it asks this module once it has loaded, which it has
- * by the time there is anything unread (a visitor with a conversation loads it when the page idles).
+ * The launcher's accessible name with an unread count, in `launcher`'s language. The launcher lives
+ * in the first download, which carries no string tables; it asks this module once it has loaded,
+ * which it has by the time there is anything unread (a visitor with a conversation loads it when the
+ * page idles).
  */
-export function launcherUnreadLabel(lang: string | null | undefined, label: string, count: number): string {
-  return format(stringsFor(lang).supportLauncherUnread, { label, count });
+export function launcherUnreadLabel(launcher: Element, label: string, count: number): string {
+  return format(stringsFor(elementLanguage(launcher)).supportLauncherUnread, { label, count });
+}
+
+/** Lets the launcher follow `lang` changes too, without the observer in the first download. */
+export function followLanguage(launcher: ReactiveControllerHost & Element): LanguageController {
+  return new LanguageController(launcher);
 }
