@@ -64,14 +64,14 @@ export async function startWan({ target, oneWayMs }) {
         key,
         (async () => {
           const front = await bind(ip);
-          const sockets = [front];
+          const relaySockets = [front];
           const outward = new Map();
           front.on('message', (message, from) => {
             const source = `${from.address}:${from.port}`;
             let out = outward.get(source);
             if (!out) {
               out = bind(ip).then((socket) => {
-                sockets.push(socket);
+                relaySockets.push(socket);
                 socket.on('message', (reply) => later(() => front.send(reply, from.port, from.address, () => {}), oneWayMs));
                 return socket;
               });
@@ -79,7 +79,7 @@ export async function startWan({ target, oneWayMs }) {
             }
             out.then((socket) => later(() => socket.send(message, port, ip, () => {}), oneWayMs));
           });
-          return { port: front.address().port, sockets };
+          return { port: front.address().port, sockets: relaySockets };
         })(),
       );
     }

@@ -1,7 +1,9 @@
 import { LitElement, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { SessionController } from '../controllers/session-controller.js';
+import type { Strings } from '../i18n/en.js';
 import { LanguageController } from '../i18n/language.js';
+import { stringsOf } from '../i18n/localize.js';
 import { dispatchRtc } from '../events.js';
 import type { Call, CallEvents } from '../session/call.js';
 import type { RtcError } from '../session/errors.js';
@@ -27,6 +29,11 @@ export class RtcSessionElement extends LitElement {
 
   /** Follows `lang` changes on the page (the element's own, an ancestor's, `<html>`'s). */
   protected readonly language = new LanguageController(this);
+
+  /** The element's texts in its language. Resolves the language each time: read it once per render. */
+  protected get t(): Strings {
+    return stringsOf(this);
+  }
 
   protected readonly session = new SessionController(
     this,

@@ -1,5 +1,6 @@
 import { de } from './de.js';
 import { en, type Strings } from './en.js';
+import { elementLanguage } from './language.js';
 
 /** Built-in locales; a page picks one with `lang` (on the element or on <html>). */
 export const BUILT_IN_LOCALES = { en, de } as const;
@@ -35,4 +36,9 @@ export function stringsFor(lang: string | null | undefined): Strings {
 /** Fills `{name}` placeholders; values are plain text and rendered by Lit as text, never HTML. */
 export function format(template: string, values: Record<string, string | number> = {}): string {
   return template.replace(/\{(\w+)\}/g, (match, key: string) => (key in values ? String(values[key]) : match));
+}
+
+/** The strings for `element`'s language (the nearest `lang`, across shadow roots, else English). */
+export function stringsOf(element: Element): Strings {
+  return stringsFor(elementLanguage(element));
 }

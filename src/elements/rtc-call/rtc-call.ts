@@ -3,8 +3,8 @@ import { property, query, state } from 'lit/decorators.js';
 import { TickController } from '../../controllers/tick-controller.js';
 import { defineElement } from '../../define.js';
 import { dispatchRtc, type CallElementState } from '../../events.js';
-import { format, stringsFor } from '../../i18n/localize.js';
-import { elementLanguage } from '../../i18n/language.js';
+import type { Strings } from '../../i18n/en.js';
+import { format } from '../../i18n/localize.js';
 import type { Call } from '../../session/call.js';
 import type { CallEndReason } from '../../session/call-machine.js';
 import { RtcError } from '../../session/errors.js';
@@ -13,7 +13,7 @@ import { icons } from '../icons.js';
 import { RtcSessionElement } from '../session-element.js';
 import { styles } from './rtc-call.styles.js';
 
-const END_TEXT: Record<CallEndReason, keyof ReturnType<typeof stringsFor>> = {
+const END_TEXT: Record<CallEndReason, keyof Strings> = {
   hangup: 'endedHangup',
   'remote-hangup': 'endedRemoteHangup',
   declined: 'endedDeclined',
@@ -196,10 +196,6 @@ export class RtcCall extends RtcSessionElement {
 
   toggleScreenShare(): Promise<void> {
     return this.session.call?.toggleScreenShare() ?? Promise.resolve();
-  }
-
-  private get t() {
-    return stringsFor(elementLanguage(this));
   }
 
   protected override onCallEnded(call: Call, detail: { reason: CallEndReason; durationMs: number }): void {

@@ -5,7 +5,8 @@ import { ChatController } from '../../controllers/chat-controller.js';
 import { defineElement } from '../../define.js';
 import { dispatchRtc } from '../../events.js';
 import { elementLanguage } from '../../i18n/language.js';
-import { format, stringsFor } from '../../i18n/localize.js';
+import type { Strings } from '../../i18n/en.js';
+import { format } from '../../i18n/localize.js';
 import type { ChatEntry } from '../../session/chat-log.js';
 import type { ChatPersistence } from '../../session/chat.js';
 import { isPreviewableImage } from '../../session/chunking.js';
@@ -227,10 +228,6 @@ export class RtcChat extends RtcSessionElement {
     return chat;
   }
 
-  private get t() {
-    return stringsFor(elementLanguage(this));
-  }
-
   protected override onError(error: RtcError): void {
     this.notice = error.message;
     super.onError(error);
@@ -374,29 +371,27 @@ export class RtcChat extends RtcSessionElement {
     return pieces;
   }
 
-  private renderStatus(entry: ChatEntry) {
-    const t = this.t;
+  private renderStatus(entry: ChatEntry, t: Strings) {
     if (entry.from !== 'local') return nothing;
     const [mark, label] =
       entry.status === 'delivered' ? ['✓✓', t.chatDelivered] : entry.status === 'sent' ? ['✓', t.chatSent] : ['🕓', t.chatQueued];
     return html`<span part="status" class="status ${entry.status}" role="img" aria-label=${label} title=${label}>${mark}</span>`;
   }
 
-  /** `lang`: the element's language, resolved once per render for the rows' times. */
-  private renderMessage(entry: ChatEntry, lang: string) {
+  /** `lang` and `t`: the element's language and texts, resolved once per render, not per row. */
+  private renderMessage(entry: ChatEntry, lang: string, t: Strings) {
     const local = entry.from === 'local';
-    const name = local ? this.t.you : entry.name || this.remoteId || '';
+    const name = local ? t.you : entry.name || this.remoteId || '';
     return html`<div part="message message-${local ? 'local' : 'remote'}" class="row ${local ? 'local' : 'remote'}">
       <span part="sender" class="sender">${name}</span>
       <div part="bubble" class="bubble">${this.piecesOf(entry).map((piece) =>
         piece.href ? html`<a part="link" href=${piece.href} target="_blank" rel="noopener noreferrer">${piece.text}</a>` : piece.text,
       )}</div>
-      <span part="meta" class="meta"><time datetime=${isoOf(entry.ts)}>${timeOf(entry.ts, lang)}</time> ${this.renderStatus(entry)}</span>
+      <span part="meta" class="meta"><time datetime=${isoOf(entry.ts)}>${timeOf(entry.ts, lang)}</time> ${this.renderStatus(entry, t)}</span>
     </div>`;
   }
 
-  private renderTransfer(transfer: Transfer) {
-    const t = this.t;
+  private renderTransfer(transfer: Transfer, t: Strings) {
     const local = transfer.direction === 'out';
     const active = transfer.status === 'sending' || transfer.status === 'receiving' || transfer.status === 'verifying';
     const percent = transfer.size ? Math.floor((transfer.bytes / transfer.size) * 100) : 100;
@@ -464,7 +459,7 @@ export class RtcChat extends RtcSessionElement {
         ${repeat(
           visibleRows,
           (row) => (row.kind === 'message' ? `m:${row.entry.from}:${row.entry.id}` : `f:${row.transfer.id}`),
-          (row) => (row.kind === 'message' ? this.renderMessage(row.entry, lang) : this.renderTransfer(row.transfer)),
+          (row) => (row.kind === 'message' ? this.renderMessage(row.entry, lang, t) : this.renderTransfer(row.transfer, t)),
         )}
       </div>
       ${this.showPill

@@ -3,8 +3,7 @@ import { property, query, state } from 'lit/decorators.js';
 import { TickController } from '../../controllers/tick-controller.js';
 import { LingerController } from '../../controllers/linger-controller.js';
 import { defineElement } from '../../define.js';
-import { format, stringsFor } from '../../i18n/localize.js';
-import { elementLanguage } from '../../i18n/language.js';
+import { format } from '../../i18n/localize.js';
 import type { Call } from '../../session/call.js';
 import type { Presence } from '../../session/protocol.js';
 import type { SessionEvents } from '../../session/rtc-session.js';
@@ -264,10 +263,6 @@ export class RtcInbox extends RtcSessionElement {
   private callResult = new LingerController(this, 6_000);
   /** Every visitor's chat is held while the console is open, so none goes idle and vanishes. */
   private holds = new Map<string, () => void>();
-
-  private get t() {
-    return stringsFor(elementLanguage(this));
-  }
 
   /** Every conversation that reached this agent, newest activity first (read-only snapshots). */
   get conversations(): InboxConversation[] {

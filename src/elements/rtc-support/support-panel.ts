@@ -5,8 +5,8 @@ import { defineElement } from '../../define.js';
 import type { RtcError } from '../../session/errors.js';
 import type { SessionStatus } from '../../session/rtc-session.js';
 import type { CallElementState } from '../../events.js';
-import { format, stringsFor } from '../../i18n/localize.js';
-import { elementLanguage, LanguageController } from '../../i18n/language.js';
+import { format, stringsOf } from '../../i18n/localize.js';
+import { LanguageController } from '../../i18n/language.js';
 import { outlineButton, tokens } from '../../styles/tokens.js';
 import type { RtcCall } from '../rtc-call/rtc-call.js';
 import '../rtc-call/rtc-call.js';
@@ -203,10 +203,6 @@ export class RtcSupportPanel extends RtcSessionElement {
     super.connectedCallback();
   }
 
-  private get t() {
-    return stringsFor(elementLanguage(this));
-  }
-
   /** online / away from the agent's own status; offline when its peer cannot be reached. */
   get availability(): 'online' | 'away' | 'offline' {
     const conversation = this.session.session?.conversations.get(this.agent);
@@ -319,7 +315,7 @@ declare global {
  * page idles).
  */
 export function launcherUnreadLabel(launcher: Element, label: string, count: number): string {
-  return format(stringsFor(elementLanguage(launcher)).supportLauncherUnread, { label, count });
+  return format(stringsOf(launcher).supportLauncherUnread, { label, count });
 }
 
 /** Lets the launcher follow `lang` changes too, without the observer in the first download. */
