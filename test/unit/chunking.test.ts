@@ -1,5 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { CHUNK_SIZE, chunkCount, isPreviewableImage, PREVIEW_MAX_BYTES, RateMeter, safeMimeType, sanitizeFileName } from '../../src/session/chunking.js';
+import { CHUNK_SIZE, chunkCount, chunkSizeFor, MAX_CHUNK_SIZE, isPreviewableImage, PREVIEW_MAX_BYTES, RateMeter, safeMimeType, sanitizeFileName } from '../../src/session/chunking.js';
+
+describe('chunkSizeFor', () => {
+  it.each([
+    [undefined, CHUNK_SIZE],
+    [null, CHUNK_SIZE],
+    [Number.NaN, CHUNK_SIZE],
+    [0, CHUNK_SIZE],
+    [-5, CHUNK_SIZE],
+    [Infinity, MAX_CHUNK_SIZE],
+    [262_144, 262_144],
+    [1_073_741_823, MAX_CHUNK_SIZE],
+    [65_536, 65_536],
+    [16_384, 16_384],
+    [100_000.7, 100_000],
+  ])('chunkSizeFor(%s) = %i', (max, expected) => {
+    expect(chunkSizeFor(max)).toBe(expected);
+  });
+
+  it('caps at 256 KiB', () => expect(MAX_CHUNK_SIZE).toBe(262_144));
+});
 
 describe('chunkCount', () => {
   it('is 64 KiB by default', () => expect(CHUNK_SIZE).toBe(65_536));

@@ -36,8 +36,15 @@ describe('createFileHash.prepare', () => {
     const counting = { digest: (algorithm: string, data: ArrayBuffer) => (calls++, subtle.digest(algorithm, data)) } as unknown as SubtleCrypto;
     const hash = createFileHash(bytes.length, counting);
     const whole = new Blob([bytes]);
-    hash.prepare(whole);
+    const loaded = hash.prepare(whole);
     expect(await hash.digest(whole)).toBe(expected);
     expect(calls).toBe(1);
+    // The sender sends from the bytes the hash loaded, instead of reading the file again.
+    expect(new Uint8Array((await loaded)!)).toEqual(bytes);
+  });
+
+  it('loads nothing for the incremental hash: the sender reads the file in blocks', () => {
+    expect(createFileHash(bytes.length, null).prepare(new Blob([bytes]))).toBeNull();
+    expect(createFileHash(NATIVE_HASH_MAX_BYTES + 1, subtle).prepare(new Blob([bytes]))).toBeNull();
   });
 });

@@ -59,6 +59,10 @@ class FakeConnection {
   other!: FakeConnection;
   readonly dataChannel = new FakeChannel(this);
   readonly serialization = 'raw';
+  /** What the remote's SCTP stack accepts, as RTCSctpTransport reports it (undefined: no transport yet). */
+  peerConnection: { sctp: { maxMessageSize: number } | null } = { sctp: null };
+  /** Sizes of the messages this end received. */
+  readonly received: number[] = [];
   private listeners = new Map<string, Set<Listener>>();
 
   constructor(
@@ -97,6 +101,7 @@ class FakeConnection {
   }
 
   deliver(data: unknown): void {
+    if (data instanceof ArrayBuffer) this.received.push(data.byteLength);
     if (this.open) this.emit('data', data);
   }
 
@@ -130,6 +135,8 @@ interface LinkOptions {
   hold?: (message: ControlMessage, from: 'a' | 'b') => boolean;
   /** When false, the remote end of a raw connection is not handed to adopt() automatically. */
   autoAdopt?: boolean;
+  /** The max-message-size each end of a raw connection reports for its remote. */
+  maxMessageSize?: number;
 }
 
 const cleanups: Array<() => void> = [];
@@ -161,6 +168,10 @@ function link(options: LinkOptions = {}) {
         const far = new FakeConnection(self === 'a' ? 'A' : 'B', opts.label, opts.metadata);
         local.other = far;
         far.other = local;
+        if (options.maxMessageSize !== undefined) {
+          local.peerConnection.sctp = { maxMessageSize: options.maxMessageSize };
+          far.peerConnection.sctp = { maxMessageSize: options.maxMessageSize };
+        }
         side.opened.push(local);
         setTimeout(() => {
           if (options.autoAdopt === false) incoming.push(far);
@@ -252,6 +263,46 @@ describe('FileTransfers', () => {
     await until(() => a.opened[0]!.closed && a.opened[0]!.other.closed, 'raw connection closed on both ends');
     expect(a.errors).toEqual([]);
     expect(b.errors).toEqual([]);
+  });
+
+  it.each([
+    ['states nothing (no SCTP transport yet)', undefined, 64 * 1024],
+    ['accepts 256 KiB, as Chrome does', 256 * 1024, 256 * 1024],
+    ['accepts ~1 GiB, as Firefox does', 1_073_741_823, 256 * 1024],
+    ['accepts any size', Infinity, 256 * 1024],
+    ['accepts only 16 KiB', 16 * 1024, 16 * 1024],
+  ])('sends chunks as large as the remote accepts, up to 256 KiB: remote %s', async (_, maxMessageSize, chunk) => {
+    const { a, b } = link({ maxMessageSize });
+    const { file: f, sha256 } = file(3 * 1024 * 1024 + 123);
+    const received = new Promise<Transfer>((resolve) => b.transfers.on('received', resolve));
+    a.transfers.send(f);
+    expect(await hashOf((await received).file!)).toBe(sha256);
+    const sizes = a.opened[0]!.other.received;
+    expect(Math.max(...sizes)).toBe(chunk);
+    expect(sizes.reduce((sum, n) => sum + n, 0)).toBe(f.size);
+  });
+
+  it('reads the file once: the bytes go out from the copy the hash loaded', async () => {
+    const { a, b } = link({ maxMessageSize: 256 * 1024 });
+    const { file: f, sha256 } = file(8 * 1024 * 1024);
+    let read = 0;
+    // Counts every byte read from the file, whole or in slices.
+    const counted = new File([f], f.name, { type: f.type });
+    const arrayBuffer = counted.arrayBuffer.bind(counted);
+    counted.arrayBuffer = () => ((read += counted.size), arrayBuffer());
+    const slice = counted.slice.bind(counted);
+    counted.slice = (start?: number, end?: number) => {
+      const part = slice(start, end);
+      const partBuffer = part.arrayBuffer.bind(part);
+      part.arrayBuffer = () => ((read += part.size), partBuffer());
+      return part;
+    };
+    const received = new Promise<Transfer>((resolve) => b.transfers.on('received', resolve));
+    a.transfers.send(counted);
+    expect(await hashOf((await received).file!)).toBe(sha256);
+    // Once for the hash (and the sending), plus at most the block read before that copy was ready.
+    expect(read).toBeGreaterThanOrEqual(f.size);
+    expect(read).toBeLessThanOrEqual(f.size + 1024 * 1024);
   });
 
   it('sends an empty file', async () => {
