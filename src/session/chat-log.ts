@@ -35,6 +35,13 @@ export class ChatLog {
   private byId = new Map<string, ChatEntry>();
   /** The length at which the next trim runs. */
   private trimAt = MAX_ENTRIES;
+  /** Local entries not yet delivered, kept count of so asking is O(1) on every send and ack. */
+  private undelivered = 0;
+
+  /** How many local messages wait for their ack (what pending() would list). */
+  get pendingCount(): number {
+    return this.undelivered;
+  }
 
   get entries(): readonly ChatEntry[] {
     return this.list;
@@ -45,6 +52,7 @@ export class ChatLog {
   }
 
   private push(entry: ChatEntry): void {
+    if (entry.from === 'local' && entry.status !== 'delivered') this.undelivered++;
     this.list.push(entry);
     this.byId.set(this.key(entry.from, entry.id), entry);
     if (this.list.length > this.trimAt) this.trim();
@@ -88,6 +96,7 @@ export class ChatLog {
     const entry = this.byId.get(this.key('local', id));
     if (!entry || entry.status === 'delivered') return false;
     entry.status = 'delivered';
+    this.undelivered--;
     return true;
   }
 
@@ -100,6 +109,7 @@ export class ChatLog {
     this.list = [];
     this.byId.clear();
     this.trimAt = MAX_ENTRIES;
+    this.undelivered = 0;
   }
 
   toJSON(): ChatEntry[] {

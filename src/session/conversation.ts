@@ -42,6 +42,8 @@ export class Conversation extends Emitter<ConversationEvents> {
   remotePage?: { url: string; title: string };
   /** The remote's availability from hello / presence (agents set it). */
   remoteStatus: Presence = 'online';
+  /** The protocol version the remote's last hello announced; 0 until one arrives (a plain PeerJS peer may never send it). */
+  remoteVersion = 0;
   /** When the channel last opened, for "waiting since" in the agent console. */
   openedAt = 0;
   private connections: DataConnection[] = [];
@@ -186,6 +188,7 @@ export class Conversation extends Emitter<ConversationEvents> {
     if (result.kind === 'ignored') return;
     const message = result.message;
     if (message.type === 'hello') {
+      this.remoteVersion = message.v;
       this.remoteName = message.name ?? '';
       this.remotePage = message.page;
       this.remoteStatus = message.status ?? 'online';

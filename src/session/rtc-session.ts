@@ -281,7 +281,7 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
   }
 
   private onMessage(conversation: Conversation, message: ControlMessage): void {
-    if (message.type === 'chat' || message.type === 'ack' || message.type === 'typing' || message.type.startsWith('file-')) {
+    if (message.type === 'chat' || message.type === 'ack' || message.type === 'acks' || message.type === 'typing' || message.type.startsWith('file-')) {
       const chat = this.chat(conversation.remoteId);
       if (!chat.receive(message)) chat.files.receive(message);
     } else if (message.type === 'ring') {

@@ -73,6 +73,45 @@ describe('a plain PeerJS client', () => {
     await Promise.all([plain.close(), widget.close()]);
   });
 
+  it.each([
+    [1, 'one ack per message'],
+    [2, 'acks in batches'],
+  ])('a client whose hello says v:%i gets %s, every message acknowledged', async (version) => {
+    const plainId = uniqueId('plain');
+    const chatId = uniqueId('widget');
+    const plain = await plainPeer(plainId);
+    const widget = await mountElement(env.context, env.server.url, 'rtc-chat', { 'peer-id': chatId, 'remote-id': plainId });
+    await openControl(plain, chatId);
+    const count = 60;
+    await plain.evaluate(
+      ({ version, count }) => {
+        const conn = (window as unknown as Record<string, any>).conn;
+        conn.send({ type: 'hello', v: version });
+        for (let i = 0; i < count; i++) conn.send({ type: 'chat', id: `m${i}`, text: `message ${i}`, ts: Date.now() });
+      },
+      { version, count },
+    );
+    type Receipt = { type: string; id?: string; ids?: string[] };
+    const acked = () =>
+      plain.evaluate(() =>
+        ((window as unknown as { received: Receipt[] }).received ?? []).flatMap((m) => (m.type === 'ack' ? [m.id!] : m.type === 'acks' ? m.ids! : [])),
+      );
+    await expect.poll(async () => new Set(await acked()).size, { timeout: 15_000 }).toBe(count);
+    const receipts = await plain.evaluate(() => (window as unknown as { received: Receipt[] }).received.filter((m) => m.type === 'ack' || m.type === 'acks'));
+    if (version === 1) {
+      // A peer that never said it understands acks gets only what it knows.
+      expect(receipts.every((m) => m.type === 'ack')).toBe(true);
+      expect(receipts).toHaveLength(count);
+    } else {
+      expect(receipts.some((m) => m.type === 'acks')).toBe(true);
+      expect(receipts.length).toBeLessThan(count / 2);
+      expect(receipts.every((m) => m.type === 'ack' || (m.ids!.length >= 1 && m.ids!.length <= 100))).toBe(true);
+    }
+    expect(new Set(await acked())).toEqual(new Set(Array.from({ length: count }, (_, i) => `m${i}`)));
+    expect(pageErrors(widget)).toEqual([]);
+    await Promise.all([plain.close(), widget.close()]);
+  });
+
   it('a bare peer.call() without a ring rings <rtc-call> and connects when answered', async () => {
     const plainId = uniqueId('plain');
     const callId = uniqueId('callee');

@@ -89,3 +89,25 @@ describe('ChatLog outbox', () => {
     expect(log.addRemote(chat('x'), 'Bo')).not.toBeNull();
   });
 });
+
+describe('ChatLog.pendingCount', () => {
+  it('always equals pending().length, through sends, acks, duplicates, trims, clear and restore', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    let log = new ChatLog();
+    const local: string[] = [];
+    for (let step = 0; step < 6_000; step++) {
+      const r = random();
+      if (r < 0.45) {
+        const id = `l${step}`;
+        local.push(id);
+        log.addLocal(id, 'x', 'me', step);
+      } else if (r < 0.6) log.markSent(local[Math.floor(random() * local.length)] ?? 'none');
+      else if (r < 0.85) log.markDelivered(local[Math.floor(random() * local.length)] ?? 'none');
+      else if (r < 0.98) log.addRemote(chat(`r${Math.floor(random() * 3_000)}`), 'Bo');
+      else if (r < 0.99) log = ChatLog.from(JSON.parse(JSON.stringify(log)));
+      else log.clear();
+      expect(log.pendingCount).toBe(log.pending().length);
+    }
+  });
+});

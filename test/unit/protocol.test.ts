@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   cleanText,
   decodeJsonFrame,
@@ -79,6 +79,12 @@ describe('parseControlMessage: valid messages of every type', () => {
     },
     { name: 'chat with empty text', input: { type: 'chat', id: 'm1', text: '', ts: 1 }, expected: { type: 'chat', id: 'm1', text: '', ts: 1 } },
     { name: 'ack', input: { type: 'ack', id: 'm1' }, expected: { type: 'ack', id: 'm1' } },
+    { name: 'acks', input: { type: 'acks', ids: ['m1', 'm2'] }, expected: { type: 'acks', ids: ['m1', 'm2'] } },
+    {
+      name: 'acks with the most ids of the longest length',
+      input: { type: 'acks', ids: Array.from({ length: LIMITS.maxAckIds }, () => ID64) },
+      expected: { type: 'acks', ids: Array.from({ length: LIMITS.maxAckIds }, () => ID64) },
+    },
     { name: 'typing on', input: { type: 'typing', on: true }, expected: { type: 'typing', on: true } },
     { name: 'typing off', input: { type: 'typing', on: false }, expected: { type: 'typing', on: false } },
     { name: 'typing without on defaults to true', input: { type: 'typing' }, expected: { type: 'typing', on: true } },
@@ -274,6 +280,15 @@ describe('parseControlMessage: invalid input', () => {
     ['chat with text longer than maxTextLength', { type: 'chat', id: 'm', text: 'x'.repeat(LIMITS.maxTextLength + 1), ts: 1 }],
     ['chat with numeric id', { type: 'chat', id: 1, text: 't', ts: 1 }],
     ['ack without id', { type: 'ack' }],
+    ['acks without ids', { type: 'acks' }],
+    ['acks with an empty list', { type: 'acks', ids: [] }],
+    ['acks with ids as a string', { type: 'acks', ids: 'm1' }],
+    ['acks with ids as an object', { type: 'acks', ids: { 0: 'm1', length: 1 } }],
+    ['acks with too many ids', { type: 'acks', ids: Array.from({ length: LIMITS.maxAckIds + 1 }, (_, i) => `m${i}`) }],
+    ['acks with a numeric id', { type: 'acks', ids: ['m1', 2] }],
+    ['acks with a bad id', { type: 'acks', ids: ['m1', '<img>'] }],
+    ['acks with an id too long', { type: 'acks', ids: [ID65] }],
+    ['acks with a nested list', { type: 'acks', ids: [['m1']] }],
     ['typing with string on', { type: 'typing', on: 'true' }],
     ['typing with numeric on', { type: 'typing', on: 1 }],
     ['typing with null on', { type: 'typing', on: null }],
@@ -530,6 +545,18 @@ describe('randomId', () => {
     }
     expect(seen.size).toBe(1000);
     expect(digits.size).toBe(16);
+  });
+
+  it('asks the CSPRNG once per 4 KiB of ids, not once per id, and serves ids larger than that whole', () => {
+    const spy = vi.spyOn(crypto, 'getRandomValues');
+    try {
+      const ids = Array.from({ length: 100 }, () => randomId());
+      expect(new Set(ids).size).toBe(100);
+      expect(spy.mock.calls.length).toBeLessThanOrEqual(1);
+      expect(randomId(5000)).toMatch(/^[0-9a-f]{10000}$/);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('1000 one-byte draws cover many distinct values (not constant)', () => {
