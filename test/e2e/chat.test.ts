@@ -36,6 +36,14 @@ describe('<rtc-chat> between two tabs', () => {
     expect(received.length).toBe(1000);
     expect(received.map((m) => m.text)).toEqual(Array.from({ length: 1000 }, (_, i) => `message ${i}`));
     await pa.waitForFunction(() => (document.getElementById('el') as ChatEl).messages.every((m) => m.status === 'delivered'), null, { timeout: 30_000 });
+    // Only the newest 200 are drawn, the rest one click away, in order.
+    const rows = () => pb.locator('#el [part~="message"]');
+    await expect.poll(() => rows().count()).toBe(200);
+    await expect(rows().first().locator('[part~="bubble"]').textContent()).resolves.toBe('message 800');
+    await pb.locator('#el [part~="earlier-button"]').click();
+    await expect.poll(() => rows().count()).toBe(400);
+    await expect(rows().first().locator('[part~="bubble"]').textContent()).resolves.toBe('message 600');
+    await expect(rows().last().locator('[part~="bubble"]').textContent()).resolves.toBe('message 999');
     expect(pageErrors(pa)).toEqual([]);
     expect(pageErrors(pb)).toEqual([]);
     await Promise.all([pa.close(), pb.close()]);
@@ -124,6 +132,49 @@ describe('<rtc-chat> between two tabs', () => {
     await input.press('Enter');
     await expect.poll(() => pa.locator('#el [part~="notice"]').textContent()).toContain('4000');
     expect((await messages(pa)).length).toBe(1);
+    await Promise.all([pa.close(), pb.close()]);
+  });
+
+  it('follows new messages at the bottom, leaves a reader who scrolled up alone, and shows their own message', async () => {
+    const { a, b, open } = chatPair();
+    const [pa, pb] = await Promise.all([open(a, b), open(b, a)]);
+    const log = (page: Page) =>
+      page.evaluate(() => {
+        const el = document.getElementById('el')!.shadowRoot!.querySelector('[part~="log"]') as HTMLElement;
+        return { top: el.scrollTop, gap: el.scrollHeight - el.scrollTop - el.clientHeight, scrollable: el.scrollHeight > el.clientHeight };
+      });
+    const sendFromA = (from: number, count: number) =>
+      pa.evaluate(
+        ({ from, count }) => {
+          for (let i = from; i < from + count; i++) (document.getElementById('el') as ChatEl).send(`line ${i}`);
+        },
+        { from, count },
+      );
+    await sendFromA(0, 40);
+    await pb.waitForFunction(() => (document.getElementById('el') as ChatEl).messages.length >= 40);
+    // At the bottom, the log follows the newest message and nothing is unread.
+    await expect.poll(() => log(pb)).toMatchObject({ scrollable: true });
+    await expect.poll(async () => (await log(pb)).gap).toBeLessThan(40);
+    await expect.poll(() => pb.evaluate(() => (document.getElementById('el') as ChatEl).unread)).toBe(0);
+    await expect(pb.locator('#el [part~="new-messages"]').count()).resolves.toBe(0);
+
+    // Scrolled up to read: new messages leave the view where it is and count as unread.
+    await pb.evaluate(() => {
+      const el = document.getElementById('el')!.shadowRoot!.querySelector('[part~="log"]') as HTMLElement;
+      el.scrollTop = 0;
+      el.dispatchEvent(new Event('scroll'));
+    });
+    await sendFromA(40, 5);
+    await expect.poll(() => pb.evaluate(() => (document.getElementById('el') as ChatEl).unread)).toBe(5);
+    await expect.poll(() => pb.locator('#el [part~="new-messages"]').textContent()).toContain('5');
+    expect((await log(pb)).top).toBe(0);
+
+    // What the reader writes is shown, even scrolled up.
+    await pb.locator('#el [part~="input"]').fill('my answer');
+    await pb.locator('#el [part~="input"]').press('Enter');
+    await expect.poll(async () => (await log(pb)).gap).toBeLessThan(40);
+    await expect.poll(() => pb.evaluate(() => (document.getElementById('el') as ChatEl).unread)).toBe(0);
+    expect(pageErrors(pb)).toEqual([]);
     await Promise.all([pa.close(), pb.close()]);
   });
 

@@ -16,6 +16,7 @@ import { LIMITS } from '../../session/protocol.js';
 import { icons } from '../icons.js';
 import { RtcSessionElement } from '../session-element.js';
 import { linkify } from './linkify.js';
+import { newestRows } from './rows.js';
 import { styles } from './rtc-chat.styles.js';
 
 const DEFAULT_MAX_FILE_SIZE = 100 * 1024 * 1024;
@@ -64,8 +65,6 @@ function isoOf(ts: number): string {
   const date = new Date(ts);
   return Number.isNaN(date.getTime()) ? '' : date.toISOString();
 }
-
-type Row = { kind: 'message'; at: number; entry: ChatEntry } | { kind: 'file'; at: number; transfer: Transfer };
 
 /**
  * Text chat and file transfer with one remote peer, sharing the session (and control channel)
@@ -144,8 +143,13 @@ export class RtcChat extends RtcSessionElement {
   @query('input[type=file]') private fileInput?: HTMLInputElement;
 
   private wasAtBottom = true;
+  /** The person sent a message: the next render scrolls to it wherever the log was. */
+  private showOwn = false;
+  /** The requestAnimationFrame that follows the newest message after a render; 0 when none. */
+  private frame = 0;
   /** Messages never change text, so their link split is computed once. */
-  private pieces = new WeakMap<ChatEntry, ReturnType<typeof linkify>>();
+  /** What a message shows that never changes once drawn (its text and time), per language: rows are redrawn on every render. */
+  private drawn = new WeakMap<ChatEntry, { lang: string; text: unknown[]; iso: string; time: string }>();
   private reportedUnread = 0;
   private urls = new Map<string, string>();
 
@@ -253,22 +257,44 @@ export class RtcChat extends RtcSessionElement {
       chat.setPersistence(this.persist);
       chat.maxFileSize = Number.isFinite(this.maxFileSize) && this.maxFileSize > 0 ? this.maxFileSize : DEFAULT_MAX_FILE_SIZE;
     }
-    const log = this.logElement;
-    this.wasAtBottom = !log || log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+    // While a frame is pending, its decision to follow the newest message stands (the log has
+    // grown since, but it has not been scrolled yet).
+    if (!this.frame) this.wasAtBottom = this.atBottom();
+    if (this.showOwn) this.wasAtBottom = true;
   }
 
   protected override updated(): void {
+    if (document.visibilityState !== 'visible') {
+      // No frames come while hidden; the unread count must still be reported (a host may show it in the title).
+      this.followNewest();
+      return;
+    }
+    // Scrolling and reading the scroll position need layout. Asked for here, just after Lit
+    // changed the DOM, the browser lays out inside this task, and a busy chat's next message
+    // waits for it; in the next frame it is the layout that frame does anyway.
+    this.frame ||= requestAnimationFrame(() => {
+      this.frame = 0;
+      this.followNewest();
+    });
+  }
+
+  private followNewest(): void {
     const log = this.logElement;
     if (log && this.wasAtBottom) log.scrollTop = log.scrollHeight;
+    this.showOwn = false;
     this.updateReadState();
+  }
+
+  private atBottom(): boolean {
+    const log = this.logElement;
+    return !log || log.scrollHeight - log.scrollTop - log.clientHeight < 40;
   }
 
   /** Unread drops to zero only when the newest message is actually visible to the person. */
   private updateReadState(): void {
     const chat = this.chatController.chat;
     if (!chat) return;
-    const log = this.logElement;
-    const atBottom = !log || log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+    const atBottom = this.atBottom();
     const visible = typeof document === 'undefined' || document.visibilityState === 'visible';
     if (atBottom && visible && this.checkVisibility?.() !== false) chat.markRead();
     const pill = !atBottom && chat.unread > 0;
@@ -286,6 +312,8 @@ export class RtcChat extends RtcSessionElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    cancelAnimationFrame(this.frame);
+    this.frame = 0;
     document.removeEventListener('visibilitychange', this.onVisibility);
     this.revokeUrls();
   }
@@ -332,7 +360,8 @@ export class RtcChat extends RtcSessionElement {
     }
     if (this.send(this.draft) !== null) {
       this.draft = '';
-      this.wasAtBottom = true;
+      // What the person just wrote is shown, even if they had scrolled up to read.
+      this.showOwn = true;
       this.textarea?.focus();
     }
   }
@@ -365,10 +394,16 @@ export class RtcChat extends RtcSessionElement {
     if (log) log.scrollTo({ top: log.scrollHeight, behavior: 'smooth' });
   }
 
-  private piecesOf(entry: ChatEntry) {
-    let pieces = this.pieces.get(entry);
-    if (!pieces) this.pieces.set(entry, (pieces = linkify(entry.text)));
-    return pieces;
+  private drawnOf(entry: ChatEntry, lang: string) {
+    let drawn = this.drawn.get(entry);
+    if (!drawn || drawn.lang !== lang) {
+      const text = linkify(entry.text).map((piece) =>
+        piece.href ? html`<a part="link" href=${piece.href} target="_blank" rel="noopener noreferrer">${piece.text}</a>` : piece.text,
+      );
+      drawn = { lang, text, iso: isoOf(entry.ts), time: timeOf(entry.ts, lang) };
+      this.drawn.set(entry, drawn);
+    }
+    return drawn;
   }
 
   private renderStatus(entry: ChatEntry, t: Strings) {
@@ -382,12 +417,11 @@ export class RtcChat extends RtcSessionElement {
   private renderMessage(entry: ChatEntry, lang: string, t: Strings) {
     const local = entry.from === 'local';
     const name = local ? t.you : entry.name || this.remoteId || '';
+    const drawn = this.drawnOf(entry, lang);
     return html`<div part="message message-${local ? 'local' : 'remote'}" class="row ${local ? 'local' : 'remote'}">
       <span part="sender" class="sender">${name}</span>
-      <div part="bubble" class="bubble">${this.piecesOf(entry).map((piece) =>
-        piece.href ? html`<a part="link" href=${piece.href} target="_blank" rel="noopener noreferrer">${piece.text}</a>` : piece.text,
-      )}</div>
-      <span part="meta" class="meta"><time datetime=${isoOf(entry.ts)}>${timeOf(entry.ts, lang)}</time> ${this.renderStatus(entry, t)}</span>
+      <div part="bubble" class="bubble">${drawn.text}</div>
+      <span part="meta" class="meta"><time datetime=${drawn.iso}>${drawn.time}</time> ${this.renderStatus(entry, t)}</span>
     </div>`;
   }
 
@@ -432,13 +466,8 @@ export class RtcChat extends RtcSessionElement {
     const t = this.t;
     const lang = elementLanguage(this);
     const chat = this.chatController.chat;
-    const rows: Row[] = [
-      // Arrival order by our clock: a peer's clock (or a hostile ts) must not reorder history.
-      ...(chat?.log.entries ?? []).map((entry): Row => ({ kind: 'message', at: entry.at ?? entry.ts, entry })),
-      ...(chat?.files.transfers ?? []).map((transfer): Row => ({ kind: 'file', at: transfer.startedAt, transfer })),
-    ].sort((a, b) => a.at - b.at);
-    const hidden = Math.max(0, rows.length - this.shownRows);
-    const visibleRows = hidden ? rows.slice(hidden) : rows;
+    // Arrival order by our clock: a peer's clock (or a hostile ts) must not reorder history.
+    const { rows: visibleRows, hidden } = newestRows(chat?.log.entries ?? [], chat?.files.transfers ?? [], this.shownRows);
     const remoteName = this.chatController.chat ? this.session.session?.conversations.get(this.remoteId ?? '')?.remoteName || this.remoteId : '';
     const offline = this.session.session?.status !== 'online';
     const counter = this.draft.length >= COUNTER_FROM;
@@ -450,7 +479,7 @@ export class RtcChat extends RtcSessionElement {
       @drop=${this.onDrop}
     >
       <div part="log" class="log" role="log" aria-live="polite" aria-label=${t.chatLog} tabindex="0" @scroll=${() => this.updateReadState()}>
-        ${rows.length === 0 ? html`<p part="empty" class="empty">${this.remoteId ? t.chatEmpty : t.chatNoRemote}</p>` : nothing}
+        ${visibleRows.length === 0 ? html`<p part="empty" class="empty">${this.remoteId ? t.chatEmpty : t.chatNoRemote}</p>` : nothing}
         ${hidden
           ? html`<button type="button" part="button earlier-button" class="link-button earlier" @click=${() => (this.shownRows += RENDER_WINDOW)}>
               ${format(t.chatEarlier, { count: hidden })}
