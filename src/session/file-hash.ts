@@ -9,6 +9,8 @@ import { Sha256 } from './sha256.js';
  * memory stays flat whatever the size.
  */
 export interface FileHash {
+  /** True for the native hash: it needs the whole file at once, as a Blob or as bytes. */
+  readonly native: boolean;
   /** Feeds the next bytes, in order (ignored by the native hash). */
   update(bytes: Uint8Array): void;
   /**
@@ -19,7 +21,7 @@ export interface FileHash {
    */
   prepare(whole: Blob): Promise<ArrayBuffer> | null;
   /** The lowercase hex digest of `whole`, which must hold exactly the bytes fed. */
-  digest(whole: Blob): Promise<string>;
+  digest(whole: Blob | Uint8Array<ArrayBuffer>): Promise<string>;
 }
 
 /**
@@ -33,8 +35,9 @@ export function createFileHash(size: number, subtle: SubtleCrypto | null = globa
   if (subtle && size <= NATIVE_HASH_MAX_BYTES) {
     let loaded: Promise<ArrayBuffer> | null = null;
     let started: Promise<string> | null = null;
-    const hash = async (bytes: Promise<ArrayBuffer>) => hex(await subtle.digest('SHA-256', await bytes));
+    const hash = async (bytes: Promise<ArrayBuffer | Uint8Array<ArrayBuffer>>) => hex(await subtle.digest('SHA-256', await bytes));
     return {
+      native: true,
       update() {},
       prepare(whole) {
         loaded ??= whole.arrayBuffer();
@@ -44,11 +47,12 @@ export function createFileHash(size: number, subtle: SubtleCrypto | null = globa
         started.catch(() => {});
         return loaded;
       },
-      digest: (whole) => (started ??= hash(whole.arrayBuffer())),
+      digest: (whole) => (started ??= hash(whole instanceof Blob ? whole.arrayBuffer() : Promise.resolve(whole))),
     };
   }
   const sha = new Sha256();
   return {
+    native: false,
     update: (bytes) => sha.update(bytes),
     prepare: () => null,
     digest: async () => sha.digestHex(),

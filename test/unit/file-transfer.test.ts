@@ -305,6 +305,23 @@ describe('FileTransfers', () => {
     expect(read).toBeLessThanOrEqual(f.size + 1024 * 1024);
   });
 
+  it('receives a natively hashed file into one buffer: no Blob is built or read back before the verdict', async () => {
+    const { a, b } = link({ maxMessageSize: 256 * 1024 });
+    const { file: f, sha256 } = file(9 * 1024 * 1024 + 5);
+    const read = vi.spyOn(Blob.prototype, 'arrayBuffer');
+    try {
+      const received = new Promise<Transfer>((resolve) => b.transfers.on('received', resolve));
+      a.transfers.send(f);
+      const incoming = await received;
+      // The sender reads its own file (and 1 MiB slices of it); the receiver reads nothing back whole.
+      expect(read.mock.contexts.filter((blob) => blob !== f && (blob as Blob).size === f.size)).toEqual([]);
+      expect(incoming.file!.size).toBe(f.size);
+      expect(await hashOf(incoming.file!)).toBe(sha256);
+    } finally {
+      read.mockRestore();
+    }
+  });
+
   it('sends an empty file', async () => {
     const { a, b } = link();
     const received = new Promise<Transfer>((resolve) => b.transfers.on('received', resolve));
