@@ -174,6 +174,8 @@ export class Conversation extends Emitter<ConversationEvents> {
     if (index === -1) return;
     this.connections.splice(index, 1);
     connection.removeAllListeners();
+    // Whoever opens the next channel under this id says its own version (or nothing, like a plain client).
+    if (this.connections.length === 0) this.remoteVersion = 0;
     if (!this.opened.has(connection)) return;
     this.emit(this.isOpen ? 'switch' : 'close', undefined);
   }

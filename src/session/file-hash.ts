@@ -33,15 +33,17 @@ export const NATIVE_HASH_MAX_BYTES = 64 * 1024 * 1024;
 /** `subtle`: WebCrypto, or null to force the incremental hash (it is absent on plain http: pages). */
 export function createFileHash(size: number, subtle: SubtleCrypto | null = globalThis.crypto?.subtle ?? null): FileHash {
   if (subtle && size <= NATIVE_HASH_MAX_BYTES) {
-    let loaded: Promise<ArrayBuffer> | null = null;
+    // Only the digest's promise is kept (it resolves to a string): the loaded bytes belong to the
+    // caller, so a finished transfer that is still listed does not hold its file in memory.
     let started: Promise<string> | null = null;
     const hash = async (bytes: Promise<ArrayBuffer | Uint8Array<ArrayBuffer>>) => hex(await subtle.digest('SHA-256', await bytes));
     return {
       native: true,
       update() {},
       prepare(whole) {
-        loaded ??= whole.arrayBuffer();
-        started ??= hash(loaded);
+        if (started) return null;
+        const loaded = whole.arrayBuffer();
+        started = hash(loaded);
         // digest() and the sender's reads report a failure; these copies must not be unhandled.
         loaded.catch(() => {});
         started.catch(() => {});

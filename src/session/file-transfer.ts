@@ -83,6 +83,18 @@ const POLL_MS = 250;
 const MAX_EARLY_CONNECTIONS = 4;
 const MAX_EARLY_BYTES = 4 * MiB;
 const MAX_ACTIVE_INCOMING = 16;
+/**
+ * Receive buffers (see Incoming.whole) held at once in this page. A peer that announces large
+ * files and sends a byte of each makes us allocate no more than this; beyond it files arrive as
+ * Blob parts, as larger ones always do.
+ */
+const RECEIVE_BUFFER_BUDGET = 128 * MiB;
+let receiveBuffersHeld = 0;
+
+/** Bytes of receive buffers held now, across every transfer of the page (for tests). */
+export function receiveBufferBytes(): number {
+  return receiveBuffersHeld;
+}
 /** Finished transfers kept for display; older ones (and their received files) are let go. */
 const MAX_FINISHED_KEPT = 100;
 const MAX_REFUSED_REMEMBERED = 64;
@@ -368,6 +380,8 @@ class Outgoing extends Job {
         }
         this.progress(queued - channel.bufferedAmount);
       }
+      // Every byte is queued: the copy is not needed during the drain and the wait for the verdict.
+      this.loaded = null;
       // Drain, so progress is exact and the verdict timeout does not include queued bytes.
       channel.bufferedAmountLowThreshold = 0;
       while (channel.bufferedAmount > 0) {
@@ -450,6 +464,8 @@ class Incoming extends Job {
    * the same time, instead of folding the bytes into Blobs and reading them all back to hash.
    */
   private whole: Uint8Array<ArrayBuffer> | null = null;
+  /** How the bytes are kept, chosen at the first byte: one buffer (within the page's budget) or Blob parts. */
+  private into: 'buffer' | 'parts' | null = null;
   private parts: ArrayBuffer[] = [];
   private partBytes = 0;
   private blobs: Blob[] = [];
@@ -475,13 +491,23 @@ class Incoming extends Job {
       this.fail('corrupt', `"${this.transfer.name}" arrived damaged (unexpected data).`);
       return;
     }
+    // Nothing to add (and after the last byte nothing must be allocated again).
+    if (data.byteLength === 0) return;
     const bytes = this.transfer.bytes + data.byteLength;
     if (bytes > this.transfer.size) {
       this.fail('corrupt', `"${this.transfer.name}" is longer than announced.`);
       return;
     }
-    if (this.hash.native) {
-      (this.whole ??= new Uint8Array(this.transfer.size)).set(new Uint8Array(data), this.transfer.bytes);
+    if (this.into === null) {
+      const fits = this.hash.native && receiveBuffersHeld + this.transfer.size <= RECEIVE_BUFFER_BUDGET;
+      this.into = fits ? 'buffer' : 'parts';
+      if (fits) {
+        this.whole = new Uint8Array(this.transfer.size);
+        receiveBuffersHeld += this.transfer.size;
+      }
+    }
+    if (this.whole) {
+      this.whole.set(new Uint8Array(data), this.transfer.bytes);
     } else {
       this.hash.update(new Uint8Array(data));
       this.parts.push(data);
@@ -519,10 +545,10 @@ class Incoming extends Job {
     this.hashing = true;
     this.fold();
     // The digest first: it copies the bytes and hashes them off the main thread while the File is made.
-    const whole = this.whole ?? new Uint8Array(0);
-    const digest = this.hash.native && this.transfer.size > 0 ? this.hash.digest(whole) : null;
-    const file = new File(this.whole ? [this.whole] : this.blobs, this.transfer.name, { type: this.transfer.mime });
-    this.whole = null;
+    const whole = this.whole;
+    const digest = whole ? this.hash.digest(whole) : null;
+    const file = new File(whole ? [whole] : this.blobs, this.transfer.name, { type: this.transfer.mime });
+    this.releaseBuffer();
     if (this.transfer.status !== 'verifying') this.setStatus('verifying');
     (digest ?? this.hash.digest(file)).then(
       (actual) => this.verdict(file, actual),
@@ -550,8 +576,14 @@ class Incoming extends Job {
     super.connectionClosed();
   }
 
-  protected stopped(): void {
+  private releaseBuffer(): void {
+    if (!this.whole) return;
+    receiveBuffersHeld -= this.whole.byteLength;
     this.whole = null;
+  }
+
+  protected stopped(): void {
+    this.releaseBuffer();
     this.parts = [];
     this.partBytes = 0;
     if (this.transfer.status !== 'done') this.blobs = [];

@@ -348,16 +348,16 @@ export function decodeJsonFrame(data: unknown): unknown {
   }
 }
 
-/** A fresh id for a call or message: `bytes` random bytes as hex (URL-safe). */
 const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
-/**
- * Random bytes are drawn from the CSPRNG in batches: a call per id (one per chat message) was a
- * measurable share of a 10,000-message burst. The bytes are the same crypto-quality bytes.
- */
 const POOL_BYTES = 4096;
 let pool = new Uint8Array(0);
 let poolAt = 0;
 
+/**
+ * A fresh id for a call or message: `bytes` random bytes as lowercase hex (URL-safe). The bytes
+ * are drawn from the CSPRNG in batches: a call per id (one per chat message) was a measurable
+ * share of a 10,000-message burst. They are the same crypto-quality bytes.
+ */
 export function randomId(bytes = 12): string {
   if (poolAt + bytes > pool.length) {
     pool = crypto.getRandomValues(new Uint8Array(Math.max(POOL_BYTES, bytes)));

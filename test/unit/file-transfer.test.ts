@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { DataConnection, Peer } from 'peerjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RtcError } from '../../src/session/errors.js';
-import { FileTransfers, type FileTransferHost, type Transfer } from '../../src/session/file-transfer.js';
+import { FileTransfers, receiveBufferBytes, type FileTransferHost, type Transfer } from '../../src/session/file-transfer.js';
 import { FILE_LABEL, type ControlMessage } from '../../src/session/protocol.js';
 
 /**
@@ -403,6 +403,39 @@ describe('FileTransfers', () => {
     expect(b.sent).toEqual([{ type: 'file-cancel', id: out.id, reason: 'corrupt' }]);
     expect(a.errors.map((e) => e.code)).toEqual(['file-corrupt']);
     expect(b.errors.map((e) => e.code)).toEqual(['file-corrupt']);
+  });
+
+  it('a peer that announces big files and sends a byte of each gets at most 128 MiB of buffers, all let go', () => {
+    const { b } = link({ autoAdopt: false, maxB: 100 * 1024 * 1024 });
+    const big = 64 * 1024 * 1024;
+    const raws: FakeConnection[] = [];
+    for (const id of ['h1', 'h2', 'h3', 'h4']) {
+      b.transfers.receive({ type: 'file-offer', id, name: `${id}.bin`, size: big, mime: '' });
+      const far = new FakeConnection('A', FILE_LABEL, { fileId: id });
+      far.other = new FakeConnection('B', FILE_LABEL, null);
+      far.other.other = far;
+      b.transfers.adopt(far as unknown as DataConnection);
+      far.openNow();
+      far.deliver(new ArrayBuffer(1));
+      far.deliver(new ArrayBuffer(0)); // an empty message adds nothing and allocates nothing
+      raws.push(far);
+    }
+    // Two fit the page's budget; the others keep what arrived as Blob parts.
+    expect(receiveBufferBytes()).toBe(2 * big);
+    expect(b.transfers.transfers.every((t) => t.status === 'receiving' && t.bytes === 1)).toBe(true);
+    b.transfers.dispose();
+    expect(receiveBufferBytes()).toBe(0);
+  });
+
+  it('a finished transfer lets its receive buffer go, and an empty message after the last byte allocates nothing', async () => {
+    const { a, b } = link({ maxMessageSize: 256 * 1024 });
+    const { file: f } = file(2 * 1024 * 1024);
+    const received = new Promise<Transfer>((resolve) => b.transfers.on('received', resolve));
+    a.transfers.send(f);
+    await until(() => b.transfers.transfers[0]?.bytes === f.size, 'every byte received');
+    a.opened[0]!.other.deliver(new ArrayBuffer(0));
+    expect((await received).file!.size).toBe(f.size);
+    expect(receiveBufferBytes()).toBe(0);
   });
 
   it('more bytes than announced is corrupt', async () => {

@@ -22,6 +22,8 @@ import { styles } from './rtc-chat.styles.js';
 const DEFAULT_MAX_FILE_SIZE = 100 * 1024 * 1024;
 /** Rows rendered at once; older ones appear on request, so a long history or a flood stays fast. */
 const RENDER_WINDOW = 200;
+/** After a render the view follows the newest message in the next frame, or after this long without one. */
+const FRAME_FALLBACK_MS = 250;
 /** The note about the length cap appears this close to it. */
 const COUNTER_FROM = LIMITS.maxTextLength - 500;
 
@@ -147,6 +149,7 @@ export class RtcChat extends RtcSessionElement {
   private showOwn = false;
   /** The requestAnimationFrame that follows the newest message after a render; 0 when none. */
   private frame = 0;
+  private frameTimer: ReturnType<typeof setTimeout> | undefined;
   /** Messages never change text, so their link split is computed once. */
   /** What a message shows that never changes once drawn (its text and time), per language: rows are redrawn on every render. */
   private drawn = new WeakMap<ChatEntry, { lang: string; text: unknown[]; iso: string; time: string }>();
@@ -272,10 +275,23 @@ export class RtcChat extends RtcSessionElement {
     // Scrolling and reading the scroll position need layout. Asked for here, just after Lit
     // changed the DOM, the browser lays out inside this task, and a busy chat's next message
     // waits for it; in the next frame it is the layout that frame does anyway.
-    this.frame ||= requestAnimationFrame(() => {
-      this.frame = 0;
-      this.followNewest();
-    });
+    // A page can be visible without frames (an off-screen iframe is throttled): the timer makes
+    // sure the view and the unread count still follow.
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(this.onFrame);
+    this.frameTimer = setTimeout(this.onFrame, FRAME_FALLBACK_MS);
+  }
+
+  private readonly onFrame = () => {
+    this.cancelFrame();
+    this.followNewest();
+  };
+
+  private cancelFrame(): void {
+    cancelAnimationFrame(this.frame);
+    clearTimeout(this.frameTimer);
+    this.frame = 0;
+    this.frameTimer = undefined;
   }
 
   private followNewest(): void {
@@ -312,8 +328,7 @@ export class RtcChat extends RtcSessionElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    cancelAnimationFrame(this.frame);
-    this.frame = 0;
+    this.cancelFrame();
     document.removeEventListener('visibilitychange', this.onVisibility);
     this.revokeUrls();
   }
