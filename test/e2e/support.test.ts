@@ -223,6 +223,27 @@ describe('<rtc-support> and <rtc-inbox>', () => {
     await Promise.all([first.close(), second.close()]);
   });
 
+  it('while the panel loads, it shows a busy placeholder named by the site\'s label, with no English of ours', async () => {
+    const page = await newPage(env.context);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/support-panel-*.js', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(writeHost('loading-agent', 'lang="de" label="Hilfe"'));
+    await page.locator('rtc-support [part~="launcher"]').click();
+    const placeholder = page.locator('rtc-support [part~="panel"]');
+    await expect.poll(() => placeholder.getAttribute('aria-busy')).toBe('true');
+    expect(await placeholder.getAttribute('role')).toBe('status');
+    expect(await placeholder.getAttribute('aria-label')).toBe('Hilfe');
+    expect((await placeholder.textContent())?.trim()).toBe('');
+    release();
+    await page.locator('rtc-support rtc-chat [part~="input"]').waitFor();
+    expect(await page.locator('rtc-support [part~="panel"][aria-busy]').count()).toBe(0);
+    await page.close();
+  });
+
   it('loads at most 12 KB of gzipped JavaScript before the launcher is visible, and the rest on first interaction', async () => {
     const page = await newPage(env.context);
     const scripts = new Map<string, number>();

@@ -96,6 +96,24 @@ export const styles = css`
     justify-content: center;
     color: var(--rtc-muted-text, #6b7280);
   }
+  .spinner {
+    width: 28px;
+    height: 28px;
+    border: 3px solid currentColor;
+    border-right-color: transparent;
+    border-radius: 50%;
+    animation: spin 0.8s linear infinite;
+  }
+  @keyframes spin {
+    to {
+      transform: rotate(1turn);
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .spinner {
+      animation-duration: 3s;
+    }
+  }
   /* Narrow screens: the panel takes the whole viewport. */
   @media (max-width: 479px) {
     .panel {

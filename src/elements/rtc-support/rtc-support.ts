@@ -209,7 +209,8 @@ export class RtcSupport extends LitElement {
             @rtc-support-close=${() => this.hide()}
           ></rtc-support-panel>`
         : this.open
-          ? html`<div part="panel" class="panel loading" role="status">Loading…</div>`
+          ? // No text of ours here: the string tables come with the panel. The site's own label names it.
+            html`<div part="panel" class="panel loading" role="status" aria-busy="true" aria-label=${this.label}><span class="spinner"></span></div>`
           : nothing}
       <button
         type="button"
