@@ -4,7 +4,7 @@ import { Emitter, type Unsubscribe } from './emitter.js';
 import { RtcError } from './errors.js';
 import { FileTransfers, type Transfer } from './file-transfer.js';
 import type { Peer } from 'peerjs';
-import { LIMITS, cleanText, randomId, type ControlMessage } from './protocol.js';
+import { LIMITS, cleanText, fitsInChatFrame, randomId, type ControlMessage } from './protocol.js';
 
 export interface ChatEvents {
   change: void;
@@ -22,20 +22,6 @@ export interface ChatHost {
   readonly elsewhere: boolean;
   conversation(remoteId: string): Conversation;
   onOnline(listener: () => void): Unsubscribe;
-}
-
-/** Everything in a chat frame but its text: {"type":"chat","id":<64 chars>,"text":"","ts":<any number>} is at most 127 bytes. */
-const FRAME_OVERHEAD_BYTES = 128;
-
-/**
- * Whether a chat frame with this text stays within what a receiver accepts. JSON writes a UTF-16
- * unit as at most 6 characters (\uXXXX) and UTF-8 as at most 3 bytes, so only long texts need the
- * frame built and measured (it was a tenth of a 10,000-message burst's sending time).
- */
-export function fitsInFrame(text: string): boolean {
-  if (text.length * 6 + FRAME_OVERHEAD_BYTES <= LIMITS.maxMessageBytes) return true;
-  const frame = JSON.stringify({ type: 'chat', id: 'x'.repeat(LIMITS.maxIdLength), text, ts: Date.now() });
-  return new TextEncoder().encode(frame).byteLength <= LIMITS.maxMessageBytes;
 }
 
 /** Where transcripts persist: per tab (default), per site, or not at all. */
@@ -220,7 +206,7 @@ export class Chat extends Emitter<ChatEvents> {
       throw new RtcError('message-too-long', `Messages can be at most ${LIMITS.maxTextLength} characters.`);
     }
     // A frame the receiver would drop would be re-sent forever, never acknowledged.
-    if (!fitsInFrame(trimmed)) throw new RtcError('message-too-long', 'This message is too large to send; please shorten it.');
+    if (!fitsInChatFrame(trimmed)) throw new RtcError('message-too-long', 'This message is too large to send; please shorten it.');
     const entry = this.log.addLocal(randomId(), trimmed, this.host.name, Date.now());
     this.setLocalTyping(false);
     this.transmit(entry);

@@ -464,8 +464,6 @@ class Incoming extends Job {
    * the same time, instead of folding the bytes into Blobs and reading them all back to hash.
    */
   private whole: Uint8Array<ArrayBuffer> | null = null;
-  /** How the bytes are kept, chosen at the first byte: one buffer (within the page's budget) or Blob parts. */
-  private into: 'buffer' | 'parts' | null = null;
   private parts: ArrayBuffer[] = [];
   private partBytes = 0;
   private blobs: Blob[] = [];
@@ -498,13 +496,10 @@ class Incoming extends Job {
       this.fail('corrupt', `"${this.transfer.name}" is longer than announced.`);
       return;
     }
-    if (this.into === null) {
-      const fits = this.hash.native && receiveBuffersHeld + this.transfer.size <= RECEIVE_BUFFER_BUDGET;
-      this.into = fits ? 'buffer' : 'parts';
-      if (fits) {
-        this.whole = new Uint8Array(this.transfer.size);
-        receiveBuffersHeld += this.transfer.size;
-      }
+    // One buffer or Blob parts is chosen at the first byte (empty messages never get here), once.
+    if (this.transfer.bytes === 0 && this.hash.native && receiveBuffersHeld + this.transfer.size <= RECEIVE_BUFFER_BUDGET) {
+      this.whole = new Uint8Array(this.transfer.size);
+      receiveBuffersHeld += this.transfer.size;
     }
     if (this.whole) {
       this.whole.set(new Uint8Array(data), this.transfer.bytes);

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { fitsInFrame } from '../../src/session/chat.js';
-import { LIMITS } from '../../src/session/protocol.js';
+import { fitsInChatFrame, LIMITS } from '../../src/session/protocol.js';
 
 /** The frame a receiver measures: the longest id and a long timestamp, UTF-8 encoded. */
 const bytesOf = (text: string) =>
   new TextEncoder().encode(JSON.stringify({ type: 'chat', id: 'x'.repeat(LIMITS.maxIdLength), text, ts: Date.now() })).byteLength;
 
-describe('fitsInFrame', () => {
+describe('fitsInChatFrame', () => {
   it.each([
     ['ASCII', 'a'],
     ['quotes and backslashes (2 characters each in JSON)', '"\\'],
@@ -18,7 +17,7 @@ describe('fitsInFrame', () => {
     const around = Math.floor(LIMITS.maxMessageBytes / 6);
     for (const repeat of [1, around - 20, around, around + 20, Math.floor(LIMITS.maxMessageBytes / 3) - 60, Math.floor(LIMITS.maxMessageBytes / 3) + 10, LIMITS.maxMessageBytes]) {
       const text = unit.repeat(repeat);
-      expect(fitsInFrame(text), `${repeat} × ${JSON.stringify(unit)}`).toBe(bytesOf(text) <= LIMITS.maxMessageBytes);
+      expect(fitsInChatFrame(text), `${repeat} × ${JSON.stringify(unit)}`).toBe(bytesOf(text) <= LIMITS.maxMessageBytes);
     }
   });
 });

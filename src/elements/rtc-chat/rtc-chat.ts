@@ -150,7 +150,6 @@ export class RtcChat extends RtcSessionElement {
   /** The requestAnimationFrame that follows the newest message after a render; 0 when none. */
   private frame = 0;
   private frameTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Messages never change text, so their link split is computed once. */
   /** What a message shows that never changes once drawn (its text and time), per language: rows are redrawn on every render. */
   private drawn = new WeakMap<ChatEntry, { lang: string; text: unknown[]; iso: string; time: string }>();
   private reportedUnread = 0;
