@@ -11,6 +11,8 @@ export interface ConversationEvents {
   switch: void;
   /** An inbound frame failed validation (already counted by the session). */
   invalid: string;
+  /** The first dial came to an end, opened or not: `settled` turned true. */
+  settle: void;
 }
 
 export interface ConversationHost {
@@ -46,6 +48,11 @@ export class Conversation extends Emitter<ConversationEvents> {
   remoteVersion = 0;
   /** When the channel last opened, for "waiting since" in the agent console. */
   openedAt = 0;
+  /**
+   * Whether it is known if the remote can be reached: a channel has opened or a dial has failed.
+   * Until then "not open" means "not tried yet", which a UI must not show as offline.
+   */
+  settled = false;
   private connections: DataConnection[] = [];
   private opened = new WeakSet<DataConnection>();
   private outgoing = new WeakSet<DataConnection>();
@@ -112,6 +119,7 @@ export class Conversation extends Emitter<ConversationEvents> {
       .finally(() => {
         cleanup();
         this.pending = null;
+        this.settle();
       });
     this.pending = { promise, reject };
     let connection: DataConnection | undefined;
@@ -127,6 +135,12 @@ export class Conversation extends Emitter<ConversationEvents> {
       this.attach(connection);
     } else reject(new RtcError('broker-unreachable', 'Not connected to the server.'));
     return promise;
+  }
+
+  private settle(): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.emit('settle', undefined);
   }
 
   /** The broker told us the remote id is not connected. */
@@ -151,6 +165,7 @@ export class Conversation extends Emitter<ConversationEvents> {
       this.openedAt ||= Date.now();
       this.opened.add(connection);
       connection.send(hello);
+      this.settle();
       this.emit('open', undefined);
     };
     if (connection.open) sendHello();

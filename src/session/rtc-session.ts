@@ -17,7 +17,7 @@ export interface SessionEvents {
   /** A control message from a conversation, for chat and the support widgets. */
   message: { conversation: Conversation; message: ControlMessage };
   conversation: Conversation;
-  /** A conversation's channel opened or closed (the remote became reachable or went away). */
+  /** A conversation's channel opened or closed, or its first dial ended (the remote became reachable, went away, or proved unreachable). */
   link: Conversation;
   /** A remote peer opened a raw `rtc-file` connection (one file's bytes). */
   'file-connection': DataConnection;
@@ -252,6 +252,7 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
       current.on('message', (message) => this.onMessage(current, message));
       current.on('open', () => this.emit('link', current));
       current.on('close', () => this.emit('link', current));
+      current.on('settle', () => this.emit('link', current));
       this.emit('conversation', current);
     }
     return conversation;

@@ -57,6 +57,15 @@ async function say(page: Page, text: string) {
   await visitorInput(page).press('Enter');
 }
 
+/** The `part` of the element that has keyboard focus, through every shadow root; null on the page itself. */
+function focusedPart(page: Page): Promise<string | null> {
+  return page.evaluate(() => {
+    let active = document.activeElement;
+    while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+    return active?.getAttribute('part') ?? (active?.id ? `#${active.id}` : null);
+  });
+}
+
 describe('<rtc-support> and <rtc-inbox>', () => {
   it('a plain host page: open, chat, video call the agent accepts, frames both ways, hang up and keep chatting', async () => {
     const agentId = uniqueId('agent');
@@ -187,18 +196,63 @@ describe('<rtc-support> and <rtc-inbox>', () => {
     await Promise.all([...contexts.map((c) => c.close()), agent.close()]);
   });
 
-  it('works from the keyboard: Tab to the launcher, Enter opens, Escape closes and returns focus', async () => {
+  it('works from the keyboard: Tab to the launcher, Enter opens with focus in the message box, Escape and Close return focus', async () => {
     const visitor = await openVisitor(uniqueId('agent'));
     // The host page has nothing focusable before it: the first Tab reaches the launcher.
     await visitor.keyboard.press('Tab');
     expect(await visitor.evaluate(() => document.activeElement?.tagName)).toBe('RTC-SUPPORT');
     await visitor.keyboard.press('Enter');
     await expect.poll(() => visitor.locator('rtc-support').getAttribute('open')).toBe('');
-    await visitor.locator('rtc-support rtc-chat [part~="input"]').focus();
+    // Opening puts the visitor where they type; what they type lands there.
+    await expect.poll(() => focusedPart(visitor), { timeout: 10_000 }).toBe('input');
+    await visitor.keyboard.type('typed right away');
+    expect(await visitorInput(visitor).inputValue()).toBe('typed right away');
     await visitor.keyboard.press('Escape');
     await expect.poll(() => visitor.locator('rtc-support').getAttribute('open')).toBeNull();
-    expect(await visitor.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.getAttribute('part'))).toBe('launcher');
+    expect(await focusedPart(visitor)).toBe('launcher');
+    // The panel's own close button does the same.
+    await visitor.keyboard.press('Enter');
+    await expect.poll(() => focusedPart(visitor)).toBe('input');
+    await visitor.locator('rtc-support [part~="close-button"]').click();
+    await expect.poll(() => visitor.locator('rtc-support').getAttribute('open')).toBeNull();
+    expect(await focusedPart(visitor)).toBe('launcher');
+    // On a phone the launcher is hidden under the open panel: focus still goes in, and back to it.
+    await visitor.setViewportSize({ width: 375, height: 700 });
+    await visitor.keyboard.press('Enter');
+    await expect.poll(() => focusedPart(visitor)).toBe('input');
+    await visitor.keyboard.press('Escape');
+    await expect.poll(() => focusedPart(visitor)).toBe('launcher');
     await visitor.close();
+  });
+
+  it('asks the name first without claiming the agent is offline, then focuses the message box and says Connecting until it knows', async () => {
+    const agentId = uniqueId('agent');
+    const agent = await openAgent(agentId);
+    const visitor = await openVisitor(agentId, 'ask-name');
+    await visitor.locator('rtc-support [part~="launcher"]').click();
+    await expect.poll(() => focusedPart(visitor), { timeout: 10_000 }).toBe('#visitor-name');
+    // Nobody has been dialled yet: no availability, no offline note, no call buttons.
+    expect(await visitor.locator('rtc-support [part~="availability"]').count()).toBe(0);
+    expect(await visitor.locator('rtc-support [part~="offline-note"]').count()).toBe(0);
+    // Every availability text the panel shows from here on, however briefly.
+    await visitor.evaluate(() => {
+      const seen: string[] = ((window as unknown as { __availability: string[] }).__availability = []);
+      const panel = document.querySelector('rtc-support')!.shadowRoot!.querySelector('rtc-support-panel')!;
+      const record = () => {
+        const text = panel.shadowRoot!.querySelector('[part~="availability"]')?.textContent?.trim();
+        const note = panel.shadowRoot!.querySelector('[part~="offline-note"]') ? ' +note' : '';
+        if (text && seen.at(-1) !== text + note) seen.push(text + note);
+      };
+      new MutationObserver(record).observe(panel.shadowRoot!, { subtree: true, childList: true, characterData: true });
+    });
+    await visitor.keyboard.type('Dana');
+    await visitor.keyboard.press('Enter');
+    await expect.poll(() => focusedPart(visitor), { timeout: 10_000 }).toBe('input');
+    await expect.poll(() => visitor.locator('rtc-support [part~="availability"]').textContent(), { timeout: 20_000 }).toContain('Online');
+    const seen = await visitor.evaluate(() => (window as unknown as { __availability: string[] }).__availability);
+    expect(seen.at(-1)).toBe('Sam · Online');
+    expect(seen.filter((text) => /Offline|note/.test(text))).toEqual([]);
+    await Promise.all([visitor.close(), agent.close()]);
   });
 
   it('a second tab of the same visitor stays in sync and says the chat is open there, instead of fighting for the id', async () => {

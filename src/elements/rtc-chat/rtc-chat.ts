@@ -223,6 +223,12 @@ export class RtcChat extends RtcSessionElement {
     this.revokeUrls();
   }
 
+  /** Puts keyboard focus in the message box, where a person starts typing. */
+  override focus(options?: FocusOptions): void {
+    if (this.textarea) this.textarea.focus(options);
+    else super.focus(options);
+  }
+
   /** Marks everything read (the element does this itself when the newest message is in view). */
   markRead(): void {
     this.chatController.chat?.markRead();

@@ -156,10 +156,31 @@ export class RtcSupport extends LitElement {
 
   /** Escape closes the panel and puts focus back on the launcher, like any dialog. */
   private onKeyDown = (event: KeyboardEvent) => {
-    if (event.key !== 'Escape' || !this.open) return;
-    this.hide();
-    this.renderRoot.querySelector<HTMLButtonElement>('.launcher')?.focus();
+    // An Escape that cancels an input method's composition, or that a control inside used, is not for us.
+    if (event.key !== 'Escape' || !this.open || event.isComposing || event.defaultPrevented) return;
+    void this.close();
   };
+
+  /**
+   * Closes from inside the panel (its close button, Escape): focus goes back to the launcher, once
+   * it is rendered again (narrow screens hide it while the panel covers the page).
+   */
+  private async close(): Promise<void> {
+    this.hide();
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLButtonElement>('.launcher')?.focus();
+  }
+
+  /** The launcher opens the panel with focus where the visitor acts first; it closes it in place. */
+  private async onLauncherClick(): Promise<void> {
+    this.toggle();
+    if (!this.open) return;
+    await this.prefetch();
+    await this.updateComplete;
+    // Only if the visitor has not moved on meanwhile (closed it again, focused something else).
+    const active = document.activeElement;
+    if (this.open && (active === this || active === document.body || !active)) await this.renderRoot.querySelector('rtc-support-panel')?.focusStart();
+  }
 
   /** Another tab of the site read or received messages: one badge count everywhere. */
   private onStorage = (event: StorageEvent) => {
@@ -206,7 +227,7 @@ export class RtcSupport extends LitElement {
             .server=${this.server}
             .iceServers=${this.iceServers}
             .active=${this.open}
-            @rtc-support-close=${() => this.hide()}
+            @rtc-support-close=${() => void this.close()}
           ></rtc-support-panel>`
         : this.open
           ? // No text of ours here: the string tables come with the panel. The site's own label names it.
@@ -219,7 +240,7 @@ export class RtcSupport extends LitElement {
         aria-label=${badge ? this.unreadLabel() : this.label}
         title=${this.label}
         aria-expanded=${String(this.open)}
-        @click=${() => this.toggle()}
+        @click=${() => void this.onLauncherClick()}
         @pointerenter=${() => void this.prefetch()}
         @focus=${() => void this.prefetch()}
       >

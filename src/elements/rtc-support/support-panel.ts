@@ -203,11 +203,14 @@ export class RtcSupportPanel extends RtcSessionElement {
     super.connectedCallback();
   }
 
-  /** online / away from the agent's own status; offline when its peer cannot be reached. */
-  get availability(): 'online' | 'away' | 'offline' {
+  /**
+   * online / away from the agent's own status; offline when its peer cannot be reached;
+   * connecting until the first dial has an answer (an agent not tried yet is not offline).
+   */
+  get availability(): 'online' | 'away' | 'offline' | 'connecting' {
     const conversation = this.session.session?.conversations.get(this.agent);
-    if (!conversation?.isOpen) return 'offline';
-    return conversation.remoteStatus;
+    if (conversation?.isOpen) return conversation.remoteStatus;
+    return conversation?.settled ? 'offline' : 'connecting';
   }
 
   private get agentName(): string {
@@ -238,6 +241,18 @@ export class RtcSupportPanel extends RtcSessionElement {
     supportStore(this.agent).name = name;
     this.visitorName = name;
     this.name = name;
+    // The form goes away with the focus in it: carry on where the visitor types next.
+    void this.focusStart();
+  }
+
+  /** Focuses where the visitor acts first, once rendered: the name field, else the message box. */
+  async focusStart(): Promise<void> {
+    await this.updateComplete;
+    const nameField = this.renderRoot.querySelector<HTMLInputElement>('#visitor-name');
+    if (nameField) return nameField.focus();
+    const chat = this.renderRoot.querySelector('rtc-chat');
+    await chat?.updateComplete;
+    chat?.focus();
   }
 
   protected override render() {
@@ -246,12 +261,16 @@ export class RtcSupportPanel extends RtcSessionElement {
     const inCall = (this.callState !== 'idle' && this.callState !== 'offline') || this.callResult.active;
     const needName = this.askName && !this.visitorName;
     const agentLabel = this.agentName ? `${this.agentName} · ` : '';
-    const availabilityText = { online: t.supportOnline, away: t.supportAway, offline: t.supportOffline }[availability];
+    const availabilityText = { online: t.supportOnline, away: t.supportAway, offline: t.supportOffline, connecting: t.stateConnecting }[availability];
+    const canCall = availability === 'online' || availability === 'away';
     return html`
       <header part="header">
         <div class="titles">
           <h2>${this.heading}</h2>
-          <div part="availability" class="availability"><span class="dot ${availability}"></span>${agentLabel}${availabilityText}</div>
+          ${needName
+            ? // Nobody is dialled before the visitor starts the chat, so there is nothing true to say yet.
+              nothing
+            : html`<div part="availability" class="availability"><span class="dot ${availability}"></span>${agentLabel}${availabilityText}</div>`}
         </div>
         <button type="button" part="close-button" class="icon" aria-label=${t.supportClose} title=${t.supportClose} @click=${() => this.dispatchEvent(new Event('rtc-support-close'))}>
           <svg viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" aria-hidden="true"><path d="M18 6L6 18M6 6l12 12" /></svg>
@@ -265,8 +284,8 @@ export class RtcSupportPanel extends RtcSessionElement {
           </form>`
         : html`
             <div part="call-buttons" class="call-buttons" ?hidden=${inCall}>
-              <button type="button" part="video-call-button" ?disabled=${availability === 'offline'} @click=${() => this.startCall(false)}>${t.call}</button>
-              <button type="button" part="voice-call-button" ?disabled=${availability === 'offline'} @click=${() => this.startCall(true)}>${t.callVoice}</button>
+              <button type="button" part="video-call-button" ?disabled=${!canCall} @click=${() => this.startCall(false)}>${t.call}</button>
+              <button type="button" part="voice-call-button" ?disabled=${!canCall} @click=${() => this.startCall(true)}>${t.callVoice}</button>
             </div>
             <rtc-call
               exportparts="base: call"
