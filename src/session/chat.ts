@@ -199,6 +199,8 @@ export class Chat extends Emitter<ChatEvents> {
   }
 
   send(text: string): ChatEntry {
+    // The tab holding our id owns the stored transcript: a message kept only here would be lost.
+    if (this.host.elsewhere) throw new RtcError('id-taken', 'This chat is open in another tab; write from there.');
     // The receiver strips these anyway; stripping here keeps what we show equal to what they see.
     const trimmed = cleanText(text).replace(/\s+$/, '');
     if (!trimmed.trim()) throw new RtcError('message-too-long', 'An empty message was not sent.');
@@ -266,6 +268,7 @@ export class Chat extends Emitter<ChatEvents> {
     if (file.size > this.maxFileSize) {
       throw new RtcError('file-too-large', `${file.name} is larger than the ${Math.round(this.maxFileSize / 1048576)} MB limit.`);
     }
+    if (this.host.elsewhere) throw new RtcError('id-taken', 'This chat is open in another tab; send files from there.');
     const release = this.conversation.retain();
     try {
       await this.conversation.connect();

@@ -70,6 +70,7 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
   /** Inbound messages dropped by validation; hosts and tests read it. */
   dropped = 0;
   lastError: RtcError | null = null;
+  private idTaken = false;
   readonly conversations = new Map<string, Conversation>();
   readonly chats = new Map<string, Chat>();
   /** Where new chats keep their transcript; elements may ask for another. */
@@ -115,6 +116,7 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
     peer.on('open', () => {
       this.attempt = 0;
       this.unreachableReported = false;
+      this.idTaken = false;
       this.setStatus('online');
     });
     peer.on('connection', (connection) => this.onConnection(connection));
@@ -137,6 +139,7 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
       case 'unavailable-id':
         // Another tab holds this id with another token: say so, and try again now and then,
         // so this tab takes over once the other one has gone.
+        this.idTaken = true;
         this.fail(new RtcError('id-taken', `The id "${this.peerId}" is already in use in another tab or device.`));
         this.retryTimer ??= setTimeout(() => {
           this.retryTimer = undefined;
@@ -224,8 +227,12 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
     return this.status === 'online';
   }
 
+  /**
+   * Another tab holds our id: from the broker's refusal until this tab gets the id itself,
+   * including while it tries again (what is written meanwhile could not be kept here).
+   */
   get elsewhere(): boolean {
-    return this.status === 'failed' && this.lastError?.code === 'id-taken';
+    return this.idTaken;
   }
 
   onOnline(listener: () => void): () => void {

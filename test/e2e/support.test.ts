@@ -266,7 +266,12 @@ describe('<rtc-support> and <rtc-inbox>', () => {
     await second.goto(first.url());
     // The open state is shared: the second tab opens with the panel already open.
     await expect.poll(() => second.locator('rtc-support').getAttribute('open')).toBe('');
-    await expect.poll(() => second.locator('rtc-support [part~="offline-note"]').textContent(), { timeout: 20_000 }).toContain('another tab');
+    await expect.poll(() => second.locator('rtc-support rtc-chat [part~="notice"]').textContent(), { timeout: 20_000 }).toContain('another tab');
+    // Nothing can be written here: the first tab owns the stored transcript, so it would be lost.
+    expect(await visitorInput(second).isDisabled()).toBe(true);
+    expect(await second.locator('rtc-support rtc-chat [part~="attach-button"]').isDisabled()).toBe(true);
+    expect(await second.evaluate(() => document.querySelector('rtc-support')!.shadowRoot!.querySelector('rtc-support-panel')!.shadowRoot!.querySelector('rtc-chat')!.send('from the API'))).toBeNull();
+    expect(await second.locator('rtc-support [part~="availability"]').count()).toBe(0);
     // The first tab keeps its connection.
     expect(await first.evaluate(() => (window as unknown as { __events: { type: string; detail: { code?: string } }[] }).__events.some((e) => e.detail?.code === 'id-taken'))).toBe(false);
     // What the first tab writes shows in the second; closing the panel in one closes it in both.
@@ -274,7 +279,15 @@ describe('<rtc-support> and <rtc-inbox>', () => {
     await expect.poll(() => second.locator('rtc-support rtc-chat [part~="bubble"]').allTextContents(), { timeout: 10_000 }).toContain('written in the first tab');
     await first.locator('rtc-support [part~="close-button"]').click();
     await expect.poll(() => second.locator('rtc-support').getAttribute('open')).toBeNull();
-    await Promise.all([first.close(), second.close()]);
+    // Once the first tab is gone, the second takes the id over (it retries every 15 s) and can write.
+    await first.close();
+    await second.locator('rtc-support [part~="launcher"]').click();
+    await expect.poll(() => visitorInput(second).isDisabled(), { timeout: 30_000 }).toBe(false);
+    // (What the first tab wrote still waits for the agent, who never came: that note stays.)
+    expect(await second.locator('rtc-support rtc-chat [part~="notice"]').allTextContents()).toEqual(['Messages will be delivered when the other side is back online.']);
+    await say(second, 'written in the second tab');
+    await expect.poll(() => second.locator('rtc-support rtc-chat [part~="bubble"]').allTextContents()).toContain('written in the second tab');
+    await second.close();
   });
 
   it('while the panel loads, it shows a busy placeholder named by the site\'s label, with no English of ours', async () => {

@@ -4,10 +4,12 @@ import { TickController } from '../../controllers/tick-controller.js';
 import { defineElement } from '../../define.js';
 import { dispatchRtc, type CallElementState } from '../../events.js';
 import type { Strings } from '../../i18n/en.js';
+import { clearsWhenOnline, errorText } from '../../i18n/error-text.js';
 import { format } from '../../i18n/localize.js';
 import type { Call } from '../../session/call.js';
 import type { CallEndReason } from '../../session/call-machine.js';
 import { RtcError } from '../../session/errors.js';
+import type { SessionStatus } from '../../session/rtc-session.js';
 import { listDevices, type DeviceLists } from '../../session/media.js';
 import { icons } from '../icons.js';
 import { RtcSessionElement } from '../session-element.js';
@@ -100,7 +102,8 @@ export class RtcCall extends RtcSessionElement {
   /** Answers incoming calls without asking (off by default: devices never start without consent). */
   @property({ type: Boolean, attribute: 'auto-answer' }) autoAnswer = false;
 
-  @state() private errorText = '';
+  /** The error on show: its text is made at render, so it follows `lang`; `key` for the element's own texts. */
+  @state() private shownError: { error: RtcError; key?: 'errorCallSelf' } | null = null;
   @state() private ended: { reason: CallEndReason; name: string } | null = null;
   @state() private devicesOpen = false;
   @state() private devices: DeviceLists | null = null;
@@ -158,7 +161,7 @@ export class RtcCall extends RtcSessionElement {
       return;
     }
     if (target === session.peerId) {
-      this.showError(new RtcError('invalid-id', 'You cannot call yourself.'));
+      this.showError(new RtcError('invalid-id', 'You cannot call yourself.'), 'errorCallSelf');
       return;
     }
     try {
@@ -205,7 +208,7 @@ export class RtcCall extends RtcSessionElement {
 
   protected override onCall(call: Call): void {
     this.ended = null;
-    this.errorText = '';
+    this.shownError = null;
     if (call.direction !== 'incoming') return;
     dispatchRtc(this, 'rtc-incoming', { from: call.remoteId, name: call.remoteName, video: call.video });
     if (this.autoAnswer) this.answer();
@@ -215,18 +218,15 @@ export class RtcCall extends RtcSessionElement {
     this.showError(error);
   }
 
-  private showError(error: RtcError): void {
-    const t = this.t;
-    const localized: Partial<Record<string, string>> = {
-      'permission-denied': t.errorPermissionDenied,
-      'no-device': t.errorNoDevice,
-      'device-busy': t.errorDeviceBusy,
-      'broker-unreachable': t.errorBrokerUnreachable,
-      'id-taken': t.errorIdTaken,
-      'no-remote-id': t.errorNoRemoteId,
-    };
-    this.errorText = localized[error.code] ?? error.message;
+  private showError(error: RtcError, key?: 'errorCallSelf'): void {
+    if (errorText(this.t, error) !== null) this.shownError = { error, key };
     super.onError(error);
+  }
+
+  protected override onSessionStatus(status: SessionStatus): void {
+    // "Cannot reach the server" must not stay up once it is reached again.
+    if (status === 'online' && this.shownError && clearsWhenOnline(this.shownError.error)) this.shownError = null;
+    super.onSessionStatus(status);
   }
 
   private remoteLabel(call: Call): string {
@@ -462,10 +462,10 @@ export class RtcCall extends RtcSessionElement {
           ${state === 'idle' && this.session.session
             ? html`<div part="own-id" class="own-id">${t.yourId}: <strong>${this.session.session.peerId}</strong></div>`
             : nothing}
-          ${this.errorText
+          ${this.shownError
             ? html`<div part="error" class="error" role="alert">
-                <span>${this.errorText}</span>
-                <button type="button" part="button dismiss-button" class="dismiss" aria-label=${t.dismiss} title=${t.dismiss} @click=${() => (this.errorText = '')}>${icons.close}</button>
+                <span>${this.shownError.key ? t[this.shownError.key] : errorText(t, this.shownError.error)}</span>
+                <button type="button" part="button dismiss-button" class="dismiss" aria-label=${t.dismiss} title=${t.dismiss} @click=${() => (this.shownError = null)}>${icons.close}</button>
               </div>`
             : nothing}
         </div>

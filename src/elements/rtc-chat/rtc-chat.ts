@@ -6,6 +6,7 @@ import { defineElement } from '../../define.js';
 import { dispatchRtc } from '../../events.js';
 import { elementLanguage } from '../../i18n/language.js';
 import type { Strings } from '../../i18n/en.js';
+import { clearsWhenOnline, errorText } from '../../i18n/error-text.js';
 import { format } from '../../i18n/localize.js';
 import type { ChatEntry } from '../../session/chat-log.js';
 import type { ChatPersistence } from '../../session/chat.js';
@@ -13,6 +14,7 @@ import { isPreviewableImage } from '../../session/chunking.js';
 import { RtcError } from '../../session/errors.js';
 import type { Transfer } from '../../session/file-transfer.js';
 import { LIMITS } from '../../session/protocol.js';
+import type { SessionStatus } from '../../session/rtc-session.js';
 import { icons } from '../icons.js';
 import { RtcSessionElement } from '../session-element.js';
 import { linkify } from './linkify.js';
@@ -135,7 +137,8 @@ export class RtcChat extends RtcSessionElement {
   @property() persist: ChatPersistence = 'session';
 
   @state() private draft = '';
-  @state() private notice = '';
+  /** The error or note on show; its text is made at render, so it follows `lang`. */
+  @state() private notice: RtcError | null = null;
   @state() private showPill = false;
   @state() private dragging = false;
   @state() private shownRows = RENDER_WINDOW;
@@ -241,8 +244,15 @@ export class RtcChat extends RtcSessionElement {
   }
 
   protected override onError(error: RtcError): void {
-    this.notice = error.message;
+    // Another tab holding our id is shown as a state below, not as an error to dismiss.
+    if (error.code !== 'id-taken' && errorText(this.t, error) !== null) this.notice = error;
     super.onError(error);
+  }
+
+  protected override onSessionStatus(status: SessionStatus): void {
+    // "Cannot reach the server" must not stay up once it is reached again.
+    if (status === 'online' && this.notice && clearsWhenOnline(this.notice)) this.notice = null;
+    super.onSessionStatus(status);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -253,7 +263,7 @@ export class RtcChat extends RtcSessionElement {
       // Another conversation: what was typed for the previous one must not go to this one.
       this.chatController.chat?.setLocalTyping(false);
       this.draft = '';
-      this.notice = '';
+      this.notice = null;
       this.shownRows = RENDER_WINDOW;
       this.revokeUrls();
     }
@@ -360,7 +370,8 @@ export class RtcChat extends RtcSessionElement {
   }
 
   private onKeyDown(event: KeyboardEvent): void {
-    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+    // keyCode 229: Safari's Enter that ends an input method's composition says isComposing false.
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
       event.preventDefault();
       this.submit();
     }
@@ -369,13 +380,13 @@ export class RtcChat extends RtcSessionElement {
   private onInput(event: Event): void {
     this.draft = (event.target as HTMLTextAreaElement).value;
     this.chatController.chat?.setLocalTyping(this.draft.length > 0);
-    if (this.notice && this.draft.length <= LIMITS.maxTextLength) this.notice = '';
+    if (this.notice && this.draft.length <= LIMITS.maxTextLength) this.notice = null;
   }
 
   private submit(): void {
     if (!this.draft.trim()) return;
     if (this.draft.length > LIMITS.maxTextLength) {
-      this.notice = format(this.t.chatTooLong, { max: LIMITS.maxTextLength });
+      this.notice = new RtcError('message-too-long', `Messages can be at most ${LIMITS.maxTextLength} characters.`);
       return;
     }
     if (this.send(this.draft) !== null) {
@@ -404,14 +415,20 @@ export class RtcChat extends RtcSessionElement {
   }
 
   private onDragOver(event: DragEvent): void {
-    if (![...(event.dataTransfer?.types ?? [])].includes('Files')) return;
+    // Not accepted (no drop effect) where nothing could be sent.
+    if (![...(event.dataTransfer?.types ?? [])].includes('Files') || !this.remoteId || this.session.session?.elsewhere) return;
     event.preventDefault();
     this.dragging = true;
   }
 
+  /** The pointer left the chat, not just one of its parts (leaving always starts from a child). */
+  private onDragLeave(event: DragEvent): void {
+    if (!(event.currentTarget as Node).contains(event.relatedTarget as Node | null)) this.dragging = false;
+  }
+
   private scrollToNewest(): void {
     const log = this.logElement;
-    if (log) log.scrollTo({ top: log.scrollHeight, behavior: 'smooth' });
+    if (log) log.scrollTo({ top: log.scrollHeight, behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth' });
   }
 
   private drawnOf(entry: ChatEntry, lang: string) {
@@ -490,12 +507,15 @@ export class RtcChat extends RtcSessionElement {
     const { rows: visibleRows, hidden } = newestRows(chat?.log.entries ?? [], chat?.files.transfers ?? [], this.shownRows);
     const remoteName = this.chatController.chat ? this.session.session?.conversations.get(this.remoteId ?? '')?.remoteName || this.remoteId : '';
     const offline = this.session.session?.status !== 'online';
+    // Another tab holds our id and owns the stored transcript: what is written here could not be kept.
+    const elsewhere = !!this.session.session?.elsewhere;
+    const canWrite = !!this.remoteId && !elsewhere;
     const counter = this.draft.length >= COUNTER_FROM;
     return html`<div
       part="base"
       class="chat ${this.dragging ? 'dragging' : ''}"
       @dragover=${this.onDragOver}
-      @dragleave=${(e: DragEvent) => e.currentTarget === e.target && (this.dragging = false)}
+      @dragleave=${this.onDragLeave}
       @drop=${this.onDrop}
     >
       <div part="log" class="log" role="log" aria-live="polite" aria-label=${t.chatLog} tabindex="0" @scroll=${() => this.updateReadState()}>
@@ -519,12 +539,14 @@ export class RtcChat extends RtcSessionElement {
       <div part="typing" class="typing" aria-live="polite">${chat?.remoteTyping ? format(t.chatTyping, { name: remoteName ?? '' }) : ''}</div>
       ${this.notice
         ? html`<div part="notice" class="notice" role="alert">
-            <span>${this.notice}</span>
-            <button type="button" part="button" class="link-button" aria-label=${t.dismiss} @click=${() => (this.notice = '')}>${icons.close}</button>
+            <span>${errorText(t, this.notice)}</span>
+            <button type="button" part="button" class="link-button" aria-label=${t.dismiss} @click=${() => (this.notice = null)}>${icons.close}</button>
           </div>`
-        : chat?.waiting
-          ? html`<div part="notice" class="notice info">${offline ? t.chatServerOffline : t.chatOffline}</div>`
-          : nothing}
+        : elsewhere
+          ? html`<div part="notice" class="notice info" role="status">${t.chatElsewhere}</div>`
+          : chat?.waiting
+            ? html`<div part="notice" class="notice info">${offline ? t.chatServerOffline : t.chatOffline}</div>`
+            : nothing}
       <form part="composer" class="composer" @submit=${(e: Event) => (e.preventDefault(), this.submit())}>
         <button
           type="button"
@@ -532,7 +554,7 @@ export class RtcChat extends RtcSessionElement {
           class="icon-button"
           aria-label=${t.chatAttach}
           title=${t.chatAttach}
-          ?disabled=${!this.remoteId}
+          ?disabled=${!canWrite}
           @click=${() => this.fileInput?.click()}
         >
           ${icons.paperclip}
@@ -554,7 +576,7 @@ export class RtcChat extends RtcSessionElement {
             rows="1"
             placeholder=${t.chatPlaceholder}
             .value=${this.draft}
-            ?disabled=${!this.remoteId}
+            ?disabled=${!canWrite}
             aria-invalid=${this.draft.length > LIMITS.maxTextLength ? 'true' : 'false'}
             @input=${this.onInput}
             @keydown=${this.onKeyDown}

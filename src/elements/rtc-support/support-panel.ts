@@ -2,8 +2,6 @@ import { css, html, nothing, type PropertyValues, type ReactiveControllerHost } 
 import { property, query, state } from 'lit/decorators.js';
 import { LingerController } from '../../controllers/linger-controller.js';
 import { defineElement } from '../../define.js';
-import type { RtcError } from '../../session/errors.js';
-import type { SessionStatus } from '../../session/rtc-session.js';
 import type { CallElementState } from '../../events.js';
 import { format, stringsOf } from '../../i18n/localize.js';
 import { LanguageController } from '../../i18n/language.js';
@@ -160,7 +158,9 @@ export class RtcSupportPanel extends RtcSessionElement {
   @state() private callState: CallElementState = 'offline';
   @state() private visitorName = '';
   /** This visitor's id is connected from another tab (a broker id belongs to one tab). */
-  @state() private elsewhere = false;
+  private get elsewhere(): boolean {
+    return !!this.session.session?.elsewhere;
+  }
 
   @query('rtc-call') private callElement?: RtcCall;
 
@@ -176,17 +176,6 @@ export class RtcSupportPanel extends RtcSessionElement {
   /** For reset(): nothing of this visitor may be written again while the panel goes away. */
   forget(): void {
     for (const chat of this.session.session?.chats.values() ?? []) chat.setPersistence('none');
-  }
-
-  protected override onError(error: RtcError): void {
-    if (error.code === 'id-taken') this.elsewhere = true;
-    super.onError(error);
-  }
-
-  protected override onSessionStatus(status: SessionStatus): void {
-    // The other tab closed and this one took over the id.
-    if (status === 'online') this.elsewhere = false;
-    super.onSessionStatus(status);
   }
 
   /** The agent wrote or called while the visitor looks elsewhere: a chime, like any messenger. */
@@ -267,8 +256,9 @@ export class RtcSupportPanel extends RtcSessionElement {
       <header part="header">
         <div class="titles">
           <h2>${this.heading}</h2>
-          ${needName
-            ? // Nobody is dialled before the visitor starts the chat, so there is nothing true to say yet.
+          ${needName || this.elsewhere
+            ? // Nobody is dialled before the visitor starts the chat, nor from a tab whose id another tab holds
+              // (the chat says so): there is nothing true to say.
               nothing
             : html`<div part="availability" class="availability"><span class="dot ${availability}"></span>${agentLabel}${availabilityText}</div>`}
         </div>
@@ -299,11 +289,9 @@ export class RtcSupportPanel extends RtcSessionElement {
               @rtc-incoming=${this.notify}
               @rtc-ended=${() => this.callResult.trigger()}
             ></rtc-call>
-            ${this.elsewhere
-              ? html`<p part="offline-note" class="note offline" role="alert">${t.supportElsewhere}</p>`
-              : availability === 'offline'
-                ? html`<p part="offline-note" class="note offline">${t.supportOfflineNote}</p>`
-                : nothing}
+            ${availability === 'offline' && !this.elsewhere
+              ? html`<p part="offline-note" class="note offline">${t.supportOfflineNote}</p>`
+              : nothing}
             ${this.greeting ? html`<p part="greeting" class="note">${this.greeting}</p>` : nothing}
             <rtc-chat
               .server=${this.server}
