@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { ExpressPeerServer } from 'peer';
 import { WebSocketServer } from 'ws';
+import { BROKER_LIMITS, createThrottledLog, guardSocket } from './guard.js';
 
 const packageRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -56,6 +57,11 @@ function validateIceServers(value) {
       throw new TypeError(
         `iceServers[${i}].urls must be a string or an array of strings starting with stun:, stuns:, turn: or turns:, got ${describe(urls)}`,
       );
+    }
+    // Browsers refuse a TURN server without them, and the elements would drop it: no relay, no word.
+    const { username, credential } = /** @type {{ username?: unknown, credential?: unknown }} */ (server);
+    if (list.some((u) => /^turns?:/.test(u)) && (typeof username !== 'string' || typeof credential !== 'string')) {
+      throw new TypeError(`iceServers[${i}] is a TURN server: it needs a string "username" and "credential", got ${describe(server)}`);
     }
   });
   return value;
@@ -228,6 +234,12 @@ export function createServer(options = {}) {
   const rtcConfigBody = JSON.stringify({ iceServers });
   const app = express();
   app.disable('x-powered-by');
+  // Abuse of the broker is logged once per few seconds per kind, however often it happens.
+  const logTrouble = createThrottledLog(log, BROKER_LIMITS.logIntervalMs);
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    next();
+  });
   if (proxied !== false) app.set('trust proxy', proxied);
   const httpServer = http.createServer(app);
 
@@ -267,15 +279,21 @@ export function createServer(options = {}) {
     createWebSocketServer: (wsOptions) => {
       wss = new WebSocketServer({
         ...wsOptions,
+        // Beyond this ws closes the socket (1009) before anything is parsed or queued.
+        maxPayload: BROKER_LIMITS.maxFrameBytes,
         verifyClient: (info, done) => {
           if (originAllowed(info.origin, info.req)) done(true);
           else done(false, 403, 'Origin not allowed');
         },
       });
+      // Registered before peer's own handler, so the meter sees each message first.
+      wss.on('connection', (socket) => guardSocket(socket, { onClose: (reason) => logTrouble(reason, `rtc-elements broker: closed a client socket: ${reason}`) }));
       return wss;
     },
   });
 
+  // peer's Express app is its own: it does not inherit ours.
+  broker.disable('x-powered-by');
   broker.on('connection', (client) => {
     const id = client.getId();
     const socket = /** @type {import('ws').WebSocket | null} */ (client.getSocket());
@@ -294,7 +312,7 @@ export function createServer(options = {}) {
   broker.on('error', (error) => {
     // ws forwards the http server's listen errors here too; listen() already reports those.
     if (/** @type {NodeJS.ErrnoException} */ (error)?.syscall === 'listen') return;
-    log(`rtc-elements broker: ${error instanceof Error ? error.message : String(error)}`);
+    logTrouble('broker-error', `rtc-elements broker: ${error instanceof Error ? error.message : String(error)}`);
   });
 
   const apiNotFound = /** @type {express.RequestHandler} */ ((_req, res) => {
@@ -334,7 +352,16 @@ export function createServer(options = {}) {
     }),
   );
 
-  const demo = express.static(staticRoots.demo, { extensions: ['html'] });
+  const demo = express.static(staticRoots.demo, {
+    extensions: ['html'],
+    setHeaders(res, filePath) {
+      // The agent console answers calls with camera and microphone: no other site may frame it (clickjacking).
+      if (/\.html?$/.test(filePath)) {
+        res.setHeader('Content-Security-Policy', "frame-ancestors 'self'");
+        res.setHeader('X-Frame-Options', 'SAMEORIGIN');
+      }
+    },
+  });
   // A root mount would answer GET / with peer's info JSON, so let the demo go first then.
   if (mountPath === '/') app.use(demo);
   const timers = runWithStoppableTimers(() => app.use(mountPath, broker));

@@ -221,6 +221,20 @@ describe('HTTP routes', () => {
       expect(await (await fetch(info.url)).text()).toContain('<title>demo</title>');
       expect(await (await fetch(`${info.url}call`)).text()).toContain('<title>call</title>');
     });
+
+    it('lets no other site frame its pages (the agent console answers with the camera), and says nosniff everywhere', async () => {
+      const { info } = await start({ staticRoots: { cdn: dir, demo: dir } });
+      for (const page of ['', 'call', 'call.html']) {
+        const response = await fetch(`${info.url}${page}`);
+        expect(response.headers.get('content-security-policy'), page).toBe("frame-ancestors 'self'");
+        expect(response.headers.get('x-frame-options'), page).toBe('SAMEORIGIN');
+      }
+      for (const url of [info.url, `${info.url}cdn/rtc-elements.js`, `${info.url}rtc-config`, `${info.brokerUrl}/`, `${info.url}healthz`]) {
+        const response = await fetch(url);
+        expect(response.headers.get('x-content-type-options'), url).toBe('nosniff');
+        expect(response.headers.get('x-powered-by'), url).toBeNull();
+      }
+    });
   });
 });
 
@@ -344,6 +358,52 @@ describe('broker', () => {
     expect(lines.some((l) => /not valid JSON/.test(l))).toBe(true);
   });
 
+  it('closes a socket that sends a frame larger than 64 KiB (1009) and goes on serving the others', async () => {
+    const { info } = await start();
+    const a = connect(info, 'a', 'ta');
+    const b = connect(info, 'b', 'tb');
+    await Promise.all([a.next('OPEN'), b.next('OPEN')]);
+    const closed = once(a.ws, 'close');
+    a.send({ type: 'OFFER', dst: 'nobody', payload: { x: 'x'.repeat(65 * 1024) } });
+    expect((await closed)[0]).toBe(1009);
+    const c = connect(info, 'c', 'tc');
+    await c.next('OPEN');
+    c.send({ type: 'OFFER', dst: 'b', payload: { sdp: 'x'.repeat(20 * 1024) } });
+    expect((await b.next('OFFER')).src).toBe('c');
+  });
+
+  it('takes a burst of 500 messages from one client, and closes one that floods (1008), logging it once', async () => {
+    const lines: string[] = [];
+    const { info } = await start({ log: (line) => lines.push(line) });
+    const a = connect(info, 'a', 'ta');
+    const b = connect(info, 'b', 'tb');
+    await Promise.all([a.next('OPEN'), b.next('OPEN')]);
+    // An agent answering many visitors at once: every message arrives.
+    for (let i = 0; i < 500; i++) a.send({ type: 'CANDIDATE', dst: 'b', payload: { i } });
+    for (let i = 0; i < 500; i++) expect((await b.next('CANDIDATE')).payload).toEqual({ i });
+    const flooder = connect(info, 'f', 'tf');
+    await flooder.next('OPEN');
+    const closed = once(flooder.ws, 'close');
+    for (let i = 0; i < 5_000; i++) flooder.send({ type: 'OFFER', dst: 'nobody', payload: { i } });
+    expect((await closed)[0]).toBe(1008);
+    expect(lines.filter((line) => /Too many messages/.test(line))).toHaveLength(1);
+    // The others are untouched.
+    a.send({ type: 'OFFER', dst: 'b', payload: {} });
+    expect((await b.next('OFFER')).src).toBe('a');
+  });
+
+  it('closes a socket that keeps sending frames that are not broker messages, with one log line', async () => {
+    const lines: string[] = [];
+    const { info } = await start({ log: (line) => lines.push(line) });
+    const a = connect(info, 'a', 'ta');
+    await a.next('OPEN');
+    const closed = once(a.ws, 'close');
+    for (let i = 0; i < 1_000; i++) a.ws.send(i % 2 ? 'not json' : 'null');
+    expect((await closed)[0]).toBe(1008);
+    const started = lines.filter((line) => line.startsWith('rtc-elements server on'));
+    expect(lines.length - started.length).toBeLessThanOrEqual(2);
+  });
+
   it('counts connected peers at /healthz and in clientCount', async () => {
     const { server, info } = await start();
     const health = async () => (await fetch(`${info.url}healthz`)).json();
@@ -385,6 +445,12 @@ describe('options and lifecycle', () => {
   ])('throws a TypeError for iceServers with %s', (_label, iceServers, message) => {
     expect(() => createServer({ iceServers: iceServers as never, log: false })).toThrow(TypeError);
     expect(() => createServer({ iceServers: iceServers as never, log: false })).toThrow(message);
+  });
+
+  it('throws a TypeError for a TURN server without a string username and credential', () => {
+    expect(() => createServer({ iceServers: [{ urls: 'turn:turn.example.com:3478' }] })).toThrow(/TURN server: it needs a string "username" and "credential"/);
+    expect(() => createServer({ iceServers: [{ urls: ['stun:s.example.com', 'turns:t.example.com'], username: 'u', credential: 5 as unknown as string }] })).toThrow(TypeError);
+    expect(() => createServer({ iceServers: [{ urls: 'turn:t.example.com', username: 'u', credential: 'p' }, { urls: 'stun:s.example.com' }] })).not.toThrow();
   });
 
   it('throws a TypeError for a bad allowOrigin', () => {
@@ -541,7 +607,7 @@ describe('cli', () => {
       pkg = mkdtempSync(path.join(tmpdir(), 'rtc-elements-start-'));
       mkdirSync(path.join(pkg, 'server'));
       mkdirSync(path.join(pkg, 'src'));
-      for (const file of ['index.js', 'cli.js', 'start.js']) copyFileSync(path.join(repoRoot, 'server', file), path.join(pkg, 'server', file));
+      for (const file of ['index.js', 'guard.js', 'cli.js', 'start.js']) copyFileSync(path.join(repoRoot, 'server', file), path.join(pkg, 'server', file));
       symlinkSync(path.join(repoRoot, 'node_modules'), path.join(pkg, 'node_modules'), 'dir');
       writeFileSync(path.join(pkg, 'src', 'index.ts'), 'export {};\n');
     });

@@ -1,0 +1,108 @@
+// Limits on what one broker client may send. The broker relays small JSON messages (SDP offers and
+// answers, ICE candidates, heartbeats); anything far beyond that is a broken or hostile client, and
+// without limits one of them could fill the server's memory (peer queues messages for absent ids)
+// or its log (one line per unparsable frame).
+
+export const BROKER_LIMITS = Object.freeze({
+  /** Largest frame accepted (ws closes the socket with 1009 beyond it). An SDP offer is a few KiB. */
+  maxFrameBytes: 64 * 1024,
+  /** Messages a client may send at once, and per second after that (an agent answering many visitors at once bursts). */
+  burstMessages: 1_000,
+  messagesPerSecond: 200,
+  /** Bytes likewise. */
+  burstBytes: 4 * 1024 * 1024,
+  bytesPerSecond: 1024 * 1024,
+  /** Frames that are not a broker message (not JSON, no type) before the socket is closed. */
+  maxBadFrames: 20,
+  /** One log line per this many ms for the same kind of trouble, with a count of the rest. */
+  logIntervalMs: 5_000,
+});
+
+/**
+ * A token bucket: `take(cost)` is false once more than `burst` has been taken faster than `perSecond`
+ * refills it.
+ * @param {number} burst
+ * @param {number} perSecond
+ * @param {() => number} now milliseconds
+ */
+export function createBucket(burst, perSecond, now = Date.now) {
+  let tokens = burst;
+  let last = now();
+  return {
+    /** @param {number} cost */
+    take(cost) {
+      const t = now();
+      tokens = Math.min(burst, tokens + ((t - last) / 1000) * perSecond);
+      last = t;
+      if (tokens < cost) return false;
+      tokens -= cost;
+      return true;
+    },
+  };
+}
+
+/**
+ * Whether a frame is something the broker understands: a JSON object with a string `type`.
+ * @param {import('ws').RawData} data
+ */
+export function isBrokerMessage(data) {
+  try {
+    const message = JSON.parse(String(data));
+    return typeof message === 'object' && message !== null && !Array.isArray(message) && typeof message.type === 'string';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Meters one client socket: closes it (1008, policy violation) when it sends faster than the limits
+ * allow or keeps sending frames that are not broker messages. PeerJS reconnects a closed socket by
+ * itself, so a legitimate client that ever trips this loses nothing but a moment.
+ * @param {import('ws').WebSocket} socket
+ * @param {{ limits?: typeof BROKER_LIMITS, now?: () => number, onClose?: (reason: string) => void }} [options]
+ */
+export function guardSocket(socket, { limits = BROKER_LIMITS, now = Date.now, onClose = () => {} } = {}) {
+  const messages = createBucket(limits.burstMessages, limits.messagesPerSecond, now);
+  const bytes = createBucket(limits.burstBytes, limits.bytesPerSecond, now);
+  let bad = 0;
+  let closed = false;
+  /** @param {string} reason */
+  const close = (reason) => {
+    closed = true;
+    onClose(reason);
+    socket.close(1008, reason);
+  };
+  socket.on('message', (data) => {
+    if (closed) return;
+    const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data instanceof ArrayBuffer ? data.byteLength : data.length;
+    if (!messages.take(1) || !bytes.take(size)) return close('Too many messages');
+    if (!isBrokerMessage(data) && ++bad > limits.maxBadFrames) close('Too many invalid messages');
+  });
+}
+
+/**
+ * A log that writes the first line of each kind at once and then at most one per `intervalMs`,
+ * saying how many it left out meanwhile.
+ * @param {(line: string) => void} log
+ * @param {number} intervalMs
+ * @param {() => number} now
+ */
+export function createThrottledLog(log, intervalMs, now = Date.now) {
+  /** @type {Map<string, { next: number, skipped: number }>} */
+  const kinds = new Map();
+  /**
+   * @param {string} kind lines of one kind share a budget
+   * @param {string} line
+   */
+  return (kind, line) => {
+    const t = now();
+    const state = kinds.get(kind);
+    if (state && t < state.next) {
+      state.skipped++;
+      return;
+    }
+    const skipped = state?.skipped ?? 0;
+    kinds.set(kind, { next: t + intervalMs, skipped: 0 });
+    log(skipped ? `${line} (and ${skipped} more like it in the last ${Math.round(intervalMs / 1000)} s)` : line);
+  };
+}
