@@ -17,6 +17,20 @@ describe('linkify', () => {
     expect(linkify(input)).toEqual(expected);
   });
 
+  it('strips a run of sentence punctuation however long, and keeps one inside the URL', () => {
+    const dots = '.'.repeat(3990);
+    expect(linkify(`https://a.example/x${dots}`)).toEqual([{ text: 'https://a.example/x', href: 'https://a.example/x' }, { text: dots }]);
+    expect(linkify(`https://a.example/${dots}b`)).toEqual([{ text: `https://a.example/${dots}b`, href: `https://a.example/${dots}b` }]);
+  });
+
+  it('stays linear on a peer\'s long punctuation run inside a URL (it was quadratic: ≈ 10 ms a message)', () => {
+    // 1,000 such messages, as a page of a flooded transcript renders them: ≈ 10 s before, ≈ 50 ms now.
+    const text = `https://a${'.'.repeat(3990)}b`;
+    const started = performance.now();
+    for (let i = 0; i < 1000; i++) linkify(text);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
   it('loses no text: the pieces join back to the input', () => {
     const input = 'x https://a.example/p?q=1, y (https://b.example) z javascript:void(0)';
     expect(linkify(input).map((p) => p.text).join('')).toBe(input);

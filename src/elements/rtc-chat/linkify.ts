@@ -7,14 +7,25 @@ export type TextPiece = { text: string; href?: undefined } | { text: string; hre
 
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"'`]+/gi;
 // Punctuation that usually ends a sentence rather than a URL.
-const TRAILING = /[.,;:!?)\]}]+$/;
+const TRAILING = '.,;:!?)]}';
+
+/**
+ * The run of TRAILING characters at the end of `raw`, found from the end: a regex anchored only at
+ * `$` rescans from every position of a long run that is not at the end (quadratic for a peer's
+ * "https://a....b").
+ */
+function trailingOf(raw: string): string {
+  let end = raw.length;
+  while (end > 0 && TRAILING.includes(raw[end - 1]!)) end--;
+  return raw.slice(end);
+}
 
 export function linkify(text: string): TextPiece[] {
   const pieces: TextPiece[] = [];
   let last = 0;
   for (const match of text.matchAll(URL_PATTERN)) {
     let raw = match[0];
-    const trailing = TRAILING.exec(raw)?.[0] ?? '';
+    const trailing = trailingOf(raw);
     // Keep a closing parenthesis that belongs to the URL, e.g. a Wikipedia link.
     if (trailing && !(trailing.startsWith(')') && raw.includes('('))) raw = raw.slice(0, raw.length - trailing.length);
     const start = match.index;
