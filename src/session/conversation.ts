@@ -158,13 +158,9 @@ export class Conversation extends Emitter<ConversationEvents> {
     }
     this.connections.push(connection);
     const sendHello = () => {
-      const hello: HelloMessage = { type: 'hello', v: PROTOCOL_VERSION };
-      if (this.host.name) hello.name = this.host.name;
-      if (this.host.page) hello.page = this.host.page;
-      if (this.host.presence !== 'online') hello.status = this.host.presence;
       this.openedAt ||= Date.now();
       this.opened.add(connection);
-      connection.send(hello);
+      connection.send(this.hello());
       this.settle();
       this.emit('open', undefined);
     };
@@ -174,6 +170,19 @@ export class Conversation extends Emitter<ConversationEvents> {
     connection.on('close', () => this.detach(connection));
     // PeerJS reports channel errors here; the close that follows is what we act on.
     connection.on('error', () => {});
+  }
+
+  private hello(): HelloMessage {
+    const hello: HelloMessage = { type: 'hello', v: PROTOCOL_VERSION };
+    if (this.host.name) hello.name = this.host.name;
+    if (this.host.page) hello.page = this.host.page;
+    if (this.host.presence !== 'online') hello.status = this.host.presence;
+    return hello;
+  }
+
+  /** Says `hello` again on every open channel: our name changed, and the remote shows the latest. */
+  announce(): void {
+    for (const connection of this.connections) if (connection.open && this.opened.has(connection)) connection.send(this.hello());
   }
 
   /** A dial that failed leaves a half-made connection behind; close it so its RTCPeerConnection goes too. */

@@ -58,7 +58,7 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
   readonly server: URL;
   readonly peerId: string;
   status: SessionStatus = 'connecting';
-  name: string;
+  private ownName = '';
   page?: { url: string; title: string };
   /** This peer's availability, told to every conversation (agents set it). */
   presence: Presence = 'online';
@@ -90,7 +90,7 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
     this.server = options.server;
     this.peerId = validatePeerId(options.peerId || defaultPeerId(options.server));
     this.iceServers = options.iceServers;
-    this.name = (options.name ?? '').slice(0, LIMITS.maxNameLength);
+    this.ownName = (options.name ?? '').slice(0, LIMITS.maxNameLength);
     // Origin and path only: query strings and fragments can hold tokens a peer has no business seeing.
     if (typeof location !== 'undefined') this.page = { url: (location.origin + location.pathname).slice(0, 2048), title: document.title.slice(0, 300) };
   }
@@ -221,6 +221,19 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
     if (presence === this.presence) return;
     this.presence = presence;
     for (const conversation of this.conversations.values()) conversation.send({ type: 'presence', status: presence });
+  }
+
+  /** The name sent to remote peers (cut to what a receiver accepts: a longer one would get every `hello` dropped). */
+  get name(): string {
+    return this.ownName;
+  }
+
+  set name(value: string) {
+    const name = (value ?? '').slice(0, LIMITS.maxNameLength);
+    if (name === this.ownName) return;
+    this.ownName = name;
+    // Remotes show the name from the latest hello: tell the open conversations now.
+    for (const conversation of this.conversations.values()) conversation.announce();
   }
 
   get online(): boolean {
