@@ -33,6 +33,11 @@ export class RtcError extends Error {
   }
 }
 
+/** The person closed the browser's screen picker (or the page may not share): their choice, nothing to show them. */
+export function isScreenShareCancel(error: RtcError): boolean {
+  return error.code === 'screen-share-failed' && error.cause instanceof DOMException && error.cause.name === 'NotAllowedError';
+}
+
 /** Maps a getUserMedia / getDisplayMedia failure to our code. */
 export function mediaErrorCode(error: unknown): RtcErrorCode {
   const name = error instanceof DOMException || error instanceof Error ? error.name : '';

@@ -78,8 +78,10 @@ export async function captureScreen(): Promise<MediaStreamTrack> {
     const stream = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
     return stream.getVideoTracks()[0]!;
   } catch (error) {
-    const code = mediaErrorCode(error);
-    throw new RtcError(code === 'permission-denied' ? 'permission-denied' : 'screen-share-failed', 'Screen sharing was not started.', error);
+    // NotAllowedError is what a person pressing Cancel in the browser's picker gets: it is about the
+    // screen, never the camera or microphone (permission-denied would say so).
+    const cancelled = error instanceof DOMException && error.name === 'NotAllowedError';
+    throw new RtcError('screen-share-failed', cancelled ? 'Screen sharing was cancelled or is not allowed on this page.' : 'Screen sharing was not started.', error);
   }
 }
 

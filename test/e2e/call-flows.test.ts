@@ -123,6 +123,16 @@ describe('call control over the rtc-control channel', () => {
     await clickPart(alice!.page, 'screen-button');
     await expect.poll(() => bob!.page.evaluate(() => document.querySelector('rtc-call')!.remoteMedia?.screen)).toBe(false);
     expect(await alice!.page.evaluate(() => document.querySelector('rtc-call')!.localStream!.getVideoTracks()[0]!.id)).toBe(cameraTrackId);
+    // Cancel in the browser's screen picker (what Chrome reports for it): the camera stays, and no
+    // banner blames the camera or microphone; the host still hears of it.
+    await clearEvents(alice!.page);
+    await alice!.page.evaluate(() => {
+      navigator.mediaDevices.getDisplayMedia = () => Promise.reject(new DOMException('Permission denied by user', 'NotAllowedError'));
+    });
+    await clickPart(alice!.page, 'screen-button');
+    expect(await waitForRtcEvent(alice!.page, 'rtc-error')).toMatchObject({ code: 'screen-share-failed' });
+    expect(await alice!.page.locator('rtc-call [part~="error"]').count()).toBe(0);
+    expect(await alice!.page.evaluate(() => document.querySelector('rtc-call')!.localStream!.getVideoTracks()[0]!.id)).toBe(cameraTrackId);
     await clickPart(alice!.page, 'hangup-button');
     await expectMediaReleased(alice!.page);
     await Promise.all([alice!.page.close(), bob!.page.close()]);

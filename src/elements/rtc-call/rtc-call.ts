@@ -8,7 +8,7 @@ import { clearsWhenOnline, errorText } from '../../i18n/error-text.js';
 import { format } from '../../i18n/localize.js';
 import type { Call } from '../../session/call.js';
 import type { CallEndReason } from '../../session/call-machine.js';
-import { RtcError } from '../../session/errors.js';
+import { isScreenShareCancel, RtcError } from '../../session/errors.js';
 import type { SessionStatus } from '../../session/rtc-session.js';
 import { listDevices, type DeviceLists } from '../../session/media.js';
 import { icons } from '../icons.js';
@@ -219,7 +219,7 @@ export class RtcCall extends RtcSessionElement {
   }
 
   private showError(error: RtcError, key?: 'errorCallSelf'): void {
-    if (errorText(this.t, error) !== null) this.shownError = { error, key };
+    if (errorText(this.t, error) !== null && !isScreenShareCancel(error)) this.shownError = { error, key };
     super.onError(error);
   }
 
