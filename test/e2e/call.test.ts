@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clickPart, expectMediaReleased, newPage, ownId, pageErrors, waitForFrame, waitForRtcEvent, useEnvironment } from './harness.js';
+import { clickPart, expectMediaReleased, focusedPart, newPage, ownId, pageErrors, waitForFrame, waitForRtcEvent, useEnvironment } from './harness.js';
 
 const env = useEnvironment();
 
@@ -34,6 +34,43 @@ describe('two tabs on the demo call page', () => {
       expect(await page.locator('rtc-call').getAttribute('state')).toBe('idle');
       expect(pageErrors(page)).toEqual([]);
     }
+    await Promise.all([alice.close(), bob.close()]);
+  });
+
+  it('from the keyboard alone: focus moves to the new state\'s controls instead of falling to the page', async () => {
+    const alice = await newPage(env.context);
+    const bob = await newPage(env.context);
+    await Promise.all([alice.goto(`${env.server.url}call.html`), bob.goto(`${env.server.url}call.html`)]);
+    await Promise.all([waitForRtcEvent(alice, 'rtc-ready'), waitForRtcEvent(bob, 'rtc-ready')]);
+    const input = alice.locator('rtc-call [part~="remote-id-input"]');
+    await input.fill(await ownId(bob));
+    await input.press('Enter');
+    // Calling: the only control is Cancel.
+    await expect.poll(() => focusedPart(alice)).toBe('button cancel-button');
+    await waitForRtcEvent(bob, 'rtc-incoming');
+    // Bob was doing something else: ringing does not take his focus.
+    expect(await focusedPart(bob)).toBeNull();
+    await bob.locator('rtc-call [part~="answer-button"]').focus();
+    await bob.keyboard.press('Enter');
+    await Promise.all([waitForRtcEvent(alice, 'rtc-connected'), waitForRtcEvent(bob, 'rtc-connected')]);
+    // In the call: the first control that can be used on both sides (the microphone; the camera or
+    // Devices while the microphone is still starting), never Hang up.
+    await expect.poll(() => focusedPart(bob)).toMatch(/^button (mic|camera|devices)-button$/);
+    await expect.poll(() => focusedPart(alice)).toMatch(/^button (mic|camera|devices)-button$/);
+    // The Enter that answered pressed nothing else on its way (the camera and microphone stay on).
+    expect(await bob.evaluate(() => document.querySelector('rtc-call')!.localMedia)).toMatchObject({ mic: true, camera: true });
+    // A toggle keeps its name and says its state.
+    const mic = alice.locator('rtc-call [part~="mic-button"]');
+    await mic.focus();
+    await alice.keyboard.press('Enter');
+    await expect.poll(() => mic.getAttribute('aria-pressed')).toBe('true');
+    expect(await mic.getAttribute('aria-label')).toBe('Mute microphone');
+    await alice.locator('rtc-call [part~="hangup-button"]').focus();
+    await alice.keyboard.press('Enter');
+    await Promise.all([waitForRtcEvent(alice, 'rtc-ended'), waitForRtcEvent(bob, 'rtc-ended')]);
+    // Back to the start: the id field, on both sides.
+    await expect.poll(() => focusedPart(alice)).toBe('remote-id-input');
+    await expect.poll(() => focusedPart(bob)).toBe('remote-id-input');
     await Promise.all([alice.close(), bob.close()]);
   });
 });

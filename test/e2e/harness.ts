@@ -178,6 +178,15 @@ export async function connect(from: Tab, to: Tab) {
   await Promise.all([waitForRtcEvent(from.page, 'rtc-connected', { remoteId: to.id }), waitForRtcEvent(to.page, 'rtc-connected', { remoteId: from.id })]);
 }
 
+/** The `part` of the element that has keyboard focus, through every shadow root (`#id` if it has no part); null on the page itself. */
+export function focusedPart(page: Page): Promise<string | null> {
+  return page.evaluate(() => {
+    let active = document.activeElement;
+    while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+    return active?.getAttribute('part') ?? (active?.id ? `#${active.id}` : null);
+  });
+}
+
 /** Clears recorded events so the next wait sees only what happens from now on. */
 export function clearEvents(page: Page) {
   return page.evaluate(() => ((window as unknown as { __events: unknown[] }).__events.length = 0));

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
-import { newPage, pageErrors, uniqueId, useEnvironment, waitForFrame, waitForRtcEvent } from './harness.js';
+import { focusedPart, newPage, pageErrors, uniqueId, useEnvironment, waitForFrame, waitForRtcEvent } from './harness.js';
 
 // Host pages are real files on the server (Chrome refuses localhost sockets from documents a
 // test fabricates), so the demo folder is copied and the test writes its own pages beside it.
@@ -57,15 +57,6 @@ async function say(page: Page, text: string) {
   await visitorInput(page).press('Enter');
 }
 
-/** The `part` of the element that has keyboard focus, through every shadow root; null on the page itself. */
-function focusedPart(page: Page): Promise<string | null> {
-  return page.evaluate(() => {
-    let active = document.activeElement;
-    while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
-    return active?.getAttribute('part') ?? (active?.id ? `#${active.id}` : null);
-  });
-}
-
 describe('<rtc-support> and <rtc-inbox>', () => {
   it('a plain host page: open, chat, video call the agent accepts, frames both ways, hang up and keep chatting', async () => {
     const agentId = uniqueId('agent');
@@ -91,6 +82,8 @@ describe('<rtc-support> and <rtc-inbox>', () => {
     expect(await visitor.evaluate(() => (window as unknown as { __tracks: unknown[] }).__tracks.length)).toBe(0);
     await visitor.locator('rtc-support [part~="video-call-button"]').click();
     expect(await waitForRtcEvent(agent, 'rtc-incoming')).toMatchObject({ video: true });
+    // The pressed button went away with the call buttons: focus is on the call's Cancel, not lost.
+    await expect.poll(() => focusedPart(visitor)).toBe('button cancel-button');
     await agent.locator('rtc-inbox rtc-call [part~="answer-button"]').click();
     await Promise.all([waitForRtcEvent(visitor, 'rtc-connected'), waitForRtcEvent(agent, 'rtc-connected')]);
     const widths = await Promise.all([waitForFrame(visitor, 'remote-video', 'rtc-support >>> rtc-support-panel >>> rtc-call'), waitForFrame(agent, 'remote-video', 'rtc-inbox >>> rtc-call')]);

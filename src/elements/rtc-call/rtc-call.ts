@@ -171,6 +171,13 @@ export class RtcCall extends RtcSessionElement {
     }
   }
 
+  /** Puts keyboard focus on the first control that can be used now (Answer while ringing, Cancel while calling…). */
+  override focus(options?: FocusOptions): void {
+    const control = this.renderRoot.querySelector<HTMLElement>('.controls :is(input, button):not([disabled])');
+    if (control) control.focus(options);
+    else super.focus(options);
+  }
+
   /** Answers the ringing call; the camera and microphone start now. */
   answer(options: { audioOnly?: boolean } = {}): void {
     const call = this.session.call;
@@ -239,14 +246,21 @@ export class RtcCall extends RtcSessionElement {
     return this.session.session?.status === 'online' ? 'idle' : 'offline';
   }
 
+  /** Whether keyboard focus was on a control when this update began (see updated()). */
+  private focusInControls = false;
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
+    this.focusInControls = !!this.shadowRoot?.activeElement?.closest('.controls');
     this.currentState = this.computeState();
     this.tick.running = this.currentState === 'connected';
     if (this.currentState !== 'idle' && this.currentState !== 'offline' && this.devicesOpen && !this.session.call) this.devicesOpen = false;
   }
 
   protected override updated(): void {
+    // Each state has its own controls: the one just pressed (Call, Answer, Cancel, Hang up) is gone.
+    // Focus goes to the first control of the new state rather than falling to the page.
+    if (this.focusInControls && !this.shadowRoot!.activeElement) this.focus();
     const call = this.session.call;
     this.bindStream(this.localVideo, call?.localStream ?? null);
     this.bindStream(this.remoteVideo, call?.remoteStream ?? null);
@@ -346,7 +360,12 @@ export class RtcCall extends RtcSessionElement {
                   spellcheck="false"
                   .value=${this.typedRemoteId}
                   @input=${(e: Event) => (this.typedRemoteId = (e.target as HTMLInputElement).value)}
-                  @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && this.call()}
+                  @keydown=${(e: KeyboardEvent) => {
+                    if (e.key !== 'Enter' || e.isComposing) return;
+                    // No keypress after this: focus moves to Cancel, which that Enter would press.
+                    e.preventDefault();
+                    this.call();
+                  }}
                 />
               </label>`}
           ${this.audioOnly ? nothing : this.button('call-button', t.call, icons.video, () => this.call(undefined, { audioOnly: false }), { kind: 'accent', text: true })}
@@ -370,17 +389,18 @@ export class RtcCall extends RtcSessionElement {
       case 'connected': {
         const local = call?.local ?? { mic: false, camera: false, screen: false };
         const hasMic = !!call?.localStream?.getAudioTracks().length;
+        // Toggles keep one name and say their state with aria-pressed ("Mute microphone, pressed" = muted).
         return html`
-          ${this.button('mic-button', local.mic ? t.muteMic : t.unmuteMic, local.mic ? icons.mic : icons.micOff, () => this.toggleMicrophone(), {
+          ${this.button('mic-button', t.muteMic, local.mic ? icons.mic : icons.micOff, () => this.toggleMicrophone(), {
             pressed: !local.mic,
             disabled: !hasMic,
           })}
           ${call?.canToggleCamera
-            ? html`${this.button('camera-button', local.camera ? t.cameraOff : t.cameraOn, local.camera ? icons.video : icons.videoOff, () => void this.toggleCamera(), {
+            ? html`${this.button('camera-button', t.cameraOff, local.camera ? icons.video : icons.videoOff, () => void this.toggleCamera(), {
                 pressed: !local.camera,
               })}
               ${'getDisplayMedia' in (navigator.mediaDevices ?? {})
-                ? this.button('screen-button', local.screen ? t.stopShare : t.shareScreen, icons.screen, () => void this.toggleScreenShare(), { pressed: local.screen })
+                ? this.button('screen-button', t.shareScreen, icons.screen, () => void this.toggleScreenShare(), { pressed: local.screen })
                 : nothing}`
             : nothing}
           ${this.button('devices-button', t.settings, icons.settings, () => void this.toggleDevices(), { pressed: this.devicesOpen })}
@@ -470,7 +490,7 @@ export class RtcCall extends RtcSessionElement {
             : nothing}
         </div>
         ${this.renderDevices()}
-        <div part="controls" class="controls" role="toolbar" aria-label="Call controls">${this.renderControls(state, call)}</div>
+        <div part="controls" class="controls" role="group" aria-label=${t.callControls}>${this.renderControls(state, call)}</div>
       </div>
     `;
   }

@@ -215,8 +215,15 @@ export class RtcSupportPanel extends RtcSessionElement {
     this.callState = (event as CustomEvent<{ state: CallElementState }>).detail.state;
   }
 
-  private startCall(audioOnly: boolean): void {
-    this.callElement?.call(this.agent, { audioOnly });
+  private async startCall(audioOnly: boolean): Promise<void> {
+    const call = this.callElement;
+    if (!call) return;
+    call.call(this.agent, { audioOnly });
+    // The pressed button hides with the call buttons: focus goes on to the call's own controls (Cancel).
+    await this.updateComplete;
+    await call.updateComplete;
+    const active = this.shadowRoot!.activeElement;
+    if (!active || active.closest('.call-buttons')) call.focus();
   }
 
   private submitName(event: Event): void {
@@ -274,8 +281,8 @@ export class RtcSupportPanel extends RtcSessionElement {
           </form>`
         : html`
             <div part="call-buttons" class="call-buttons" ?hidden=${inCall}>
-              <button type="button" part="video-call-button" ?disabled=${!canCall} @click=${() => this.startCall(false)}>${t.call}</button>
-              <button type="button" part="voice-call-button" ?disabled=${!canCall} @click=${() => this.startCall(true)}>${t.callVoice}</button>
+              <button type="button" part="video-call-button" ?disabled=${!canCall} @click=${() => void this.startCall(false)}>${t.call}</button>
+              <button type="button" part="voice-call-button" ?disabled=${!canCall} @click=${() => void this.startCall(true)}>${t.callVoice}</button>
             </div>
             <rtc-call
               exportparts="base: call"
