@@ -22,18 +22,18 @@ export const tokens = css`
     --_accent: var(--rtc-accent, #2563eb);
     --_accent-text: var(--rtc-accent-text, #ffffff);
     --_danger: var(--rtc-danger, #dc2626);
-    --_success: var(--rtc-success, #16a34a);
+    --_success: var(--rtc-success, #15803d);
     --_surface: var(--rtc-surface, #111827);
     --_surface-text: var(--rtc-surface-text, #f9fafb);
     --_muted-text: var(--rtc-muted-text, #9ca3af);
     --_control: var(--rtc-control-background, rgba(255, 255, 255, 0.14));
     --_radius: var(--rtc-radius, 12px);
     --_font: var(--rtc-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
-    --_focus: var(--rtc-focus-ring, #93c5fd);
+    --_focus: var(--rtc-focus-ring, #1d4ed8);
     /* Light surfaces (chat, support panel, agent console); a dark theme sets these. */
     --_background: var(--rtc-background, #ffffff);
     --_text: var(--rtc-text, #111827);
-    --_secondary-text: var(--rtc-muted-text, #6b7280);
+    --_secondary-text: var(--rtc-muted-text, #4b5563);
     --_border: var(--rtc-border, #e5e7eb);
     --_subtle: var(--rtc-subtle-background, #f3f4f6);
     --_selected: var(--rtc-selected-background, #eff6ff);

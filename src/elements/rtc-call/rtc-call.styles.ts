@@ -5,6 +5,8 @@ export const styles = [
   tokens,
   css`
     :host {
+      /* The call is dark: a light ring shows on it (the light surfaces' default is dark blue). */
+      --_focus: var(--rtc-focus-ring, #93c5fd);
       display: block;
       position: relative;
       width: 100%;

@@ -82,7 +82,7 @@ function clock(ms: number): string {
  * @cssproperty [--rtc-accent=#2563eb] - Primary button colour.
  * @cssproperty [--rtc-accent-text=#ffffff] - Text on the primary colour.
  * @cssproperty [--rtc-danger=#dc2626] - Hang-up and decline colour.
- * @cssproperty [--rtc-success=#16a34a] - Answer colour.
+ * @cssproperty [--rtc-success=#15803d] - Answer colour.
  * @cssproperty [--rtc-surface=#111827] - Background of the call surface.
  * @cssproperty [--rtc-surface-text=#f9fafb] - Text on the surface.
  * @cssproperty [--rtc-muted-text=#9ca3af] - Secondary text.

@@ -120,11 +120,11 @@ function isoOf(ts: number): string {
  * @cssproperty [--rtc-selected-background=#eff6ff] - Information notes (e.g. "will be sent when … is back").
  * @cssproperty [--rtc-error-background=#fee2e2] - Error notes.
  * @cssproperty [--rtc-error-text=#7f1d1d] - Text of error notes.
- * @cssproperty [--rtc-muted-text=#6b7280] - Times, names, notes.
+ * @cssproperty [--rtc-muted-text=#4b5563] - Times, names, notes.
  * @cssproperty [--rtc-danger=#dc2626] - Errors.
  * @cssproperty [--rtc-radius=12px] - Bubble and control radius.
  * @cssproperty [--rtc-font-family=system-ui] - Font.
- * @cssproperty [--rtc-focus-ring=#93c5fd] - Keyboard focus outline.
+ * @cssproperty [--rtc-focus-ring=#1d4ed8] - Keyboard focus outline.
  */
 export class RtcChat extends RtcSessionElement {
   static override styles = styles;

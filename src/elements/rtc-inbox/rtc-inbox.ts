@@ -61,11 +61,11 @@ function since(ms: number): string {
  * @cssproperty [--rtc-accent=#2563eb] - Primary colour.
  * @cssproperty [--rtc-danger=#dc2626] - Unread counts.
  * @cssproperty [--rtc-radius=12px] - Corner radius.
- * @cssproperty [--rtc-focus-ring=#93c5fd] - Keyboard focus outline.
+ * @cssproperty [--rtc-focus-ring=#1d4ed8] - Keyboard focus outline.
  * @cssproperty [--rtc-font-family=system-ui] - Font.
  * @cssproperty [--rtc-background=#ffffff] - Background of the console (and of its chat).
  * @cssproperty [--rtc-text=#111827] - Text on that background.
- * @cssproperty [--rtc-muted-text=#6b7280] - Secondary text: page, last message, waiting time.
+ * @cssproperty [--rtc-muted-text=#4b5563] - Secondary text: page, last message, waiting time.
  * @cssproperty [--rtc-border=#e5e7eb] - Dividers and outlines.
  * @cssproperty [--rtc-subtle-background=#f3f4f6] - Row dividers; remote bubbles in the chat.
  * @cssproperty [--rtc-selected-background=#eff6ff] - The open conversation in the list.

@@ -58,7 +58,7 @@ export const styles = css`
     transform: scale(1.05);
   }
   .launcher:focus-visible {
-    outline: 3px solid var(--rtc-focus-ring, #93c5fd);
+    outline: 3px solid var(--rtc-focus-ring, #1d4ed8);
     outline-offset: 3px;
   }
   @media (prefers-reduced-motion: reduce) {
@@ -94,7 +94,7 @@ export const styles = css`
   .panel.loading {
     align-items: center;
     justify-content: center;
-    color: var(--rtc-muted-text, #6b7280);
+    color: var(--rtc-muted-text, #4b5563);
   }
   .spinner {
     width: 28px;

@@ -43,11 +43,11 @@ const closeIcon = html`<svg viewBox="0 0 24 24" width="26" height="26" fill="non
  * @cssproperty [--rtc-support-z-index=2147483000] - Stacking level above the host page.
  * @cssproperty [--rtc-radius=12px] - Corner radius.
  * @cssproperty [--rtc-danger=#dc2626] - The unread badge.
- * @cssproperty [--rtc-focus-ring=#93c5fd] - Keyboard focus outline.
+ * @cssproperty [--rtc-focus-ring=#1d4ed8] - Keyboard focus outline.
  * @cssproperty [--rtc-font-family=system-ui] - Font.
  * @cssproperty [--rtc-background=#ffffff] - Background of the panel (and of its chat).
  * @cssproperty [--rtc-text=#111827] - Text on that background.
- * @cssproperty [--rtc-muted-text=#6b7280] - Secondary text.
+ * @cssproperty [--rtc-muted-text=#4b5563] - Secondary text.
  * @cssproperty [--rtc-border=#e5e7eb] - Dividers and the name field's outline.
  * @cssproperty [--rtc-subtle-background=#f3f4f6] - Notes; remote bubbles in the chat.
  * @cssproperty [--rtc-warning-background=#fef3c7] - The "agent is offline" note.

@@ -100,6 +100,10 @@ export class RtcSupportPanel extends RtcSessionElement {
         outline: 3px solid var(--_focus);
         outline-offset: 2px;
       }
+      /* On the accent-coloured header the ring takes the header's text colour. */
+      header button:focus-visible {
+        outline-color: currentColor;
+      }
       rtc-call {
         flex: 0 0 auto;
         height: 260px;
