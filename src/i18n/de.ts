@@ -64,6 +64,7 @@ export const de: Strings = {
   errorNotSupported: 'Das kann dieser Browser hier nicht (Anrufe brauchen eine sichere https://-Seite).',
   errorFileTooLarge: 'Diese Datei ist zu groß zum Senden.',
   errorFileFailed: 'Eine Dateiübertragung ist fehlgeschlagen.',
+  errorStorageFull: 'Dieser Browser hat keinen Platz mehr für das Gespräch: Es ist weg, sobald die Seite geschlossen wird.',
   chatLog: 'Nachrichten',
   chatEmpty: 'Noch keine Nachrichten. Sag Hallo!',
   chatNoRemote: 'Wähle jemanden zum Chatten.',

@@ -62,6 +62,7 @@ export const en = {
   errorNotSupported: 'This browser cannot do that here (calls need a secure https:// page).',
   errorFileTooLarge: 'That file is too large to send.',
   errorFileFailed: 'A file transfer failed.',
+  errorStorageFull: 'This browser has no room left to keep the conversation: it will be gone after the page closes.',
   chatLog: 'Messages',
   chatEmpty: 'No messages yet. Say hello!',
   chatNoRemote: 'Choose someone to chat with.',

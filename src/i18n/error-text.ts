@@ -27,6 +27,7 @@ const TEXTS: Record<RtcErrorCode, ((t: Strings) => string) | null> = {
   'file-corrupt': (t) => t.fileCorrupt,
   'file-failed': (t) => t.errorFileFailed,
   'message-too-long': (t) => format(t.chatTooLong, { max: LIMITS.maxTextLength }),
+  'storage-full': (t) => t.errorStorageFull,
 };
 
 /** The localized text for `error`, or null when people are not shown this kind of error. */

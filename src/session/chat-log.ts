@@ -30,6 +30,39 @@ export const MAX_ENTRIES = 2_000;
  */
 export const TRIM_SLACK = 100;
 
+/**
+ * The most of one transcript the page stores, in JSON characters (browsers give an origin about 5
+ * million): a few long conversations, or one peer's flood, must not take the whole store.
+ */
+export const TRANSCRIPT_BUDGET = 1_000_000;
+
+const inOutbox = (entry: ChatEntry) => entry.from === 'local' && entry.status !== 'delivered';
+
+/**
+ * Ever smaller versions of a transcript, for storage that cannot take the whole: each keeps every
+ * undelivered message of ours (the outbox, which must survive a reload) and the newest half, then
+ * quarter… of the rest, in order, down to the outbox alone.
+ */
+export function* shrinkingTranscripts(entries: readonly ChatEntry[]): Generator<ChatEntry[]> {
+  const rest = entries.reduce((n, entry) => (inOutbox(entry) ? n : n + 1), 0);
+  for (let keep = Math.floor(rest / 2); ; keep = Math.floor(keep / 2)) {
+    let skip = rest - keep;
+    yield entries.filter((entry) => inOutbox(entry) || skip-- <= 0);
+    if (keep === 0) return;
+  }
+}
+
+/** The transcript as stored: all of it, or the largest shrunk version within TRANSCRIPT_BUDGET characters. */
+export function storedTranscript(entries: readonly ChatEntry[], budget = TRANSCRIPT_BUDGET): string {
+  let json = JSON.stringify(entries);
+  if (json.length <= budget) return json;
+  for (const smaller of shrinkingTranscripts(entries)) {
+    json = JSON.stringify(smaller);
+    if (json.length <= budget) break;
+  }
+  return json;
+}
+
 export class ChatLog {
   private list: ChatEntry[] = [];
   private byId = new Map<string, ChatEntry>();

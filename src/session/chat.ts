@@ -1,10 +1,45 @@
-import { ChatLog, type ChatEntry } from './chat-log.js';
+import { ChatLog, shrinkingTranscripts, storedTranscript, type ChatEntry } from './chat-log.js';
 import type { Conversation } from './conversation.js';
 import { Emitter, type Unsubscribe } from './emitter.js';
 import { RtcError } from './errors.js';
 import { FileTransfers, type Transfer } from './file-transfer.js';
 import type { Peer } from 'peerjs';
 import { LIMITS, cleanText, fitsInChatFrame, randomId, type ControlMessage } from './protocol.js';
+
+/** Every stored transcript's key starts with this (see RtcSession.chat). */
+export const TRANSCRIPT_KEY_PREFIX = 'rtc-elements:chat:';
+/** At most this many other conversations are forgotten to make room for one save. */
+const MAX_EVICTIONS = 50;
+
+/** Stored JSON, or null when there is none or it does not parse (storage is user-editable). */
+function parseStored(raw: string | null | undefined): unknown {
+  if (!raw) return null;
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Removes the stored transcript, other than `except`, whose last message is oldest, skipping any
+ * with an outbox (messages of ours never delivered are never thrown away). False when there is none.
+ */
+export function evictOldestTranscript(storage: Storage, except: string): boolean {
+  let oldest: { key: string; at: number } | null = null;
+  for (let i = 0; i < storage.length; i++) {
+    const key = storage.key(i);
+    if (!key?.startsWith(TRANSCRIPT_KEY_PREFIX) || key === except) continue;
+    const log = ChatLog.from(parseStored(storage.getItem(key)));
+    if (log.pendingCount > 0) continue;
+    const last = log.entries.at(-1);
+    const at = last ? (last.at ?? last.ts) : 0;
+    if (!oldest || at < oldest.at) oldest = { key, at };
+  }
+  if (!oldest) return false;
+  storage.removeItem(oldest.key);
+  return true;
+}
 
 export interface ChatEvents {
   change: void;
@@ -113,7 +148,7 @@ export class Chat extends Emitter<ChatEvents> {
   /** Another tab of the site wrote this transcript: a tab that is not the connected one shows it. */
   private onStorage = (event: StorageEvent) => {
     if (event.key !== this.storageKey || this.persistence !== 'local' || !this.host.elsewhere) return;
-    this.log = ChatLog.from(event.newValue ? (JSON.parse(event.newValue) as unknown) : null);
+    this.log = ChatLog.from(parseStored(event.newValue));
     this.emit('change', undefined);
   };
 
@@ -128,8 +163,7 @@ export class Chat extends Emitter<ChatEvents> {
 
   private load(): unknown {
     try {
-      const raw = this.storage()?.getItem(this.storageKey);
-      return raw ? (JSON.parse(raw) as unknown) : null;
+      return parseStored(this.storage()?.getItem(this.storageKey));
     } catch {
       return null;
     }
@@ -155,13 +189,41 @@ export class Chat extends Emitter<ChatEvents> {
     this.saveTimer = undefined;
     // The tab holding our id owns the stored transcript; a stale copy here must not overwrite it.
     if (this.host.elsewhere) return;
+    const storage = this.storage();
+    if (!storage) return;
     const started = performance.now();
-    try {
-      this.storage()?.setItem(this.storageKey, JSON.stringify(this.log));
-    } catch {
-      // Storage full or blocked: the transcript stays in memory for this page.
-    }
+    const saved = this.write(storage, storedTranscript(this.log.toJSON())) || this.saveWhenFull(storage);
     this.lastSaveMs = performance.now() - started;
+    if (saved) this.storageFullReported = false;
+    else if (!this.storageFullReported) {
+      // Once per episode: the transcript stays in memory for this page, and people must know it.
+      this.storageFullReported = true;
+      this.emit('error', new RtcError('storage-full', 'The transcript could not be saved: this browser\'s storage for the site is full.'));
+    }
+  }
+
+  private storageFullReported = false;
+
+  private write(storage: Storage, json: string): boolean {
+    try {
+      storage.setItem(this.storageKey, json);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * The site's storage is full: make room by forgetting the conversations untouched the longest
+   * (never one with an outbox), then keep less of this one, down to its outbox alone.
+   */
+  private saveWhenFull(storage: Storage): boolean {
+    const json = storedTranscript(this.log.toJSON());
+    for (let i = 0; i < MAX_EVICTIONS && evictOldestTranscript(storage, this.storageKey); i++) {
+      if (this.write(storage, json)) return true;
+    }
+    for (const smaller of shrinkingTranscripts(this.log.toJSON())) if (this.write(storage, JSON.stringify(smaller))) return true;
+    return false;
   }
 
   setPersistence(persistence: ChatPersistence): void {

@@ -20,7 +20,8 @@ export type RtcErrorCode =
   | 'file-too-large'
   | 'file-corrupt'
   | 'file-failed'
-  | 'message-too-long';
+  | 'message-too-long'
+  | 'storage-full';
 
 export class RtcError extends Error {
   constructor(

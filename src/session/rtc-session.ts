@@ -1,6 +1,6 @@
 import type { DataConnection, MediaConnection, Peer, PeerError } from 'peerjs';
 import { Call, type CallHost, type DevicePreferences } from './call.js';
-import { Chat, type ChatHost, type ChatPersistence } from './chat.js';
+import { Chat, TRANSCRIPT_KEY_PREFIX, type ChatHost, type ChatPersistence } from './chat.js';
 import { defaultPeerId, fetchIceServers, peerServerOptions, peerToken, validatePeerId } from './config.js';
 import { Conversation, type ConversationHost } from './conversation.js';
 import { Emitter } from './emitter.js';
@@ -256,7 +256,7 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
   chat(remoteId: string): Chat {
     let chat = this.chats.get(remoteId);
     if (!chat) {
-      const key = `rtc-elements:chat:${this.server.href}|${this.peerId}|${remoteId}`;
+      const key = `${TRANSCRIPT_KEY_PREFIX}${this.server.href}|${this.peerId}|${remoteId}`;
       chat = new Chat(this, remoteId, key, this.chatPersistence);
       this.chats.set(remoteId, chat);
     }

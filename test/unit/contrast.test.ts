@@ -38,7 +38,7 @@ describe('default colours', () => {
     ['warning-text', 'warning', 4.5, 'the agent-offline note'],
     ['error-text', 'error', 4.5, 'error notes'],
     ['focus', 'background', 3, 'focus ring on light surfaces'],
-  ] as const)('%s on %s ≥ %s:1 (%s)', (fg, bg, min) => {
+  ] as const)('%s on %s ≥ %s:1 (%s)', (fg, bg, min, _where) => {
     expect(light[fg], fg).toBeDefined();
     expect(light[bg], bg).toBeDefined();
     expect(contrast(light[fg]!, light[bg]!)).toBeGreaterThanOrEqual(min);

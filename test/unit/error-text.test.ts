@@ -23,6 +23,7 @@ const CODES = {
   'file-corrupt': 1,
   'file-failed': 1,
   'message-too-long': 1,
+  'storage-full': 1,
 } satisfies Record<RtcErrorCode, 1>;
 const codes = Object.keys(CODES) as RtcErrorCode[];
 
