@@ -98,6 +98,13 @@ export function receiveBufferBytes(): number {
 /** Finished transfers kept for display; older ones (and their received files) are let go. */
 const MAX_FINISHED_KEPT = 100;
 const MAX_REFUSED_REMEMBERED = 64;
+/**
+ * Refusals answered (file-cancel) and reported (rtc-error) per REFUSAL_WINDOW_MS; beyond that a
+ * peer is flooding offers, and the rest are dropped in silence rather than costing an error event,
+ * a render and a reply each.
+ */
+const MAX_REFUSALS_ANSWERED = 20;
+const REFUSAL_WINDOW_MS = 5_000;
 
 const ID_PATTERN = /^[A-Za-z0-9_-]+$/;
 const ACTIVE: ReadonlySet<TransferStatus> = new Set(['sending', 'receiving', 'verifying']);
@@ -703,6 +710,10 @@ export class FileTransfers extends Emitter<FileTransferEvents> {
     const activeIncoming = [...this.jobs.values()].filter((job) => job instanceof Incoming && job.active).length;
     if (offer.size > this.host.maxFileSize || activeIncoming >= MAX_ACTIVE_INCOMING) {
       const tooLarge = offer.size > this.host.maxFileSize;
+      if (!this.mayAnswerRefusal()) {
+        this.remember(id);
+        return;
+      }
       this.refuse(id, tooLarge ? 'too-large' : 'failed');
       this.emit(
         'error',
@@ -739,9 +750,23 @@ export class FileTransfers extends Emitter<FileTransferEvents> {
 
   private refuse(id: string, reason: TransferEndReason): void {
     this.host.send({ type: 'file-cancel', id, reason });
+    this.remember(id);
+  }
+
+  /** A refused offer: its connection is closed on arrival, not waited for. */
+  private remember(id: string): void {
     this.refused.add(id);
     if (this.refused.size > MAX_REFUSED_REMEMBERED) this.refused.delete(this.refused.values().next().value!);
     this.dropEarly(id);
+  }
+
+  private refusalWindow = { start: 0, count: 0 };
+
+  /** Whether another refused offer gets its reply and error, or the peer is flooding (see MAX_REFUSALS_ANSWERED). */
+  private mayAnswerRefusal(): boolean {
+    const now = Date.now();
+    if (now - this.refusalWindow.start >= REFUSAL_WINDOW_MS) this.refusalWindow = { start: now, count: 0 };
+    return ++this.refusalWindow.count <= MAX_REFUSALS_ANSWERED;
   }
 
   /**

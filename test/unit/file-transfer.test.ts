@@ -531,6 +531,24 @@ describe('FileTransfers', () => {
     expect(() => a.transfers.adopt({ peer: 'B', label: FILE_LABEL, serialization: 'raw', metadata: null, close() {}, removeAllListeners() {} } as unknown as DataConnection)).not.toThrow();
   });
 
+  it('a flood of refused offers gets 20 replies and errors per 5 s, not one each', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const { b } = link({ maxB: 1_000 });
+      for (let i = 0; i < 10_000; i++) b.transfers.receive({ type: 'file-offer', id: `big${i}`, name: 'x', size: 2_000, mime: '' });
+      expect(b.sent).toHaveLength(20);
+      expect(b.errors).toHaveLength(20);
+      expect(b.transfers.transfers).toEqual([]);
+      // A new window: a legitimate refusal later is answered again.
+      vi.advanceTimersByTime(5_000);
+      b.transfers.receive({ type: 'file-offer', id: 'later', name: 'x', size: 2_000, mime: '' });
+      expect(b.sent.at(-1)).toEqual({ type: 'file-cancel', id: 'later', reason: 'too-large' });
+      expect(b.errors).toHaveLength(21);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('keeps at most 100 finished transfers, however many offers a peer sends', () => {
     const { b } = link();
     for (let i = 0; i < 150; i++) {
