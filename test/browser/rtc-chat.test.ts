@@ -55,3 +55,55 @@ describe('<rtc-chat> drop area', () => {
     equal(chat.shadowRoot!.querySelector('[part~="drop-zone"]'), null);
   });
 });
+
+describe('<rtc-chat> attributes', () => {
+  /** Mounts a chat with `attributes` and collects its rtc-error events. */
+  async function mountChat(attributes: Record<string, string>) {
+    const chat = document.createElement('rtc-chat') as RtcChat;
+    const errors: { code: string; message: string }[] = [];
+    chat.addEventListener('rtc-error', (event) => errors.push((event as CustomEvent).detail));
+    chat.setAttribute('server', BROKER);
+    chat.setAttribute('peer-id', uniqueId('attr'));
+    for (const [name, value] of Object.entries(attributes)) chat.setAttribute(name, value);
+    document.body.append(chat);
+    await chat.updateComplete;
+    const input = chat.shadowRoot!.querySelector<HTMLTextAreaElement>('[part~="input"]')!;
+    return { chat, errors, input };
+  }
+
+  it('takes a remote-id with spaces around it as the id', async () => {
+    const { chat, errors, input } = await mountChat({ 'remote-id': '  bob-1 ' });
+    equal(input.disabled, false, 'can write');
+    equal(errors.length, 0);
+    // The chat it holds is with "bob-1" (the session is shared by every user of the pair).
+    const session = lib.acquireSession({ server: new URL(BROKER), peerId: chat.getAttribute('peer-id')! });
+    try {
+      equal([...session.chats.keys()].join(), 'bob-1');
+    } finally {
+      lib.releaseSession(session);
+    }
+  });
+
+  it('reports a remote-id that is not an id, and offers nothing to write to', async () => {
+    const { chat, errors, input } = await mountChat({ 'remote-id': 'bob and ann' });
+    equal(errors.map((e) => e.code).join(), 'bad-attribute');
+    assert(errors[0]!.message.includes('remote-id'), 'names the attribute');
+    equal(input.disabled, true, 'nothing to write to');
+    equal(chat.shadowRoot!.querySelector('[part~="empty"]')!.textContent!.trim(), 'Choose someone to chat with.');
+    // Fixed: usable, without a reload.
+    chat.setAttribute('remote-id', 'bob');
+    await chat.updateComplete;
+    equal(input.disabled, false, 'can write once fixed');
+  });
+
+  it('reports a max-file-size or persist it cannot use, once each, and goes on with the default', async () => {
+    const { chat, errors, input } = await mountChat({ 'remote-id': 'bob', 'max-file-size': '50MB', persist: 'None' });
+    equal(errors.map((e) => e.code).join(), 'bad-attribute,bad-attribute');
+    assert(errors.some((e) => e.message.startsWith('max-file-size')), 'max-file-size named');
+    assert(errors.some((e) => e.message.startsWith('persist')), 'persist named');
+    equal(input.disabled, false, 'still usable');
+    chat.setAttribute('max-file-size', '0');
+    await chat.updateComplete;
+    equal(errors.length, 3, 'zero is not a size either');
+  });
+});

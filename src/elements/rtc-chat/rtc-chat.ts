@@ -11,6 +11,7 @@ import { format } from '../../i18n/localize.js';
 import type { ChatEntry } from '../../session/chat-log.js';
 import type { ChatPersistence } from '../../session/chat.js';
 import { isPreviewableImage } from '../../session/chunking.js';
+import { validatePeerId } from '../../session/config.js';
 import { RtcError } from '../../session/errors.js';
 import type { Transfer } from '../../session/file-transfer.js';
 import { LIMITS } from '../../session/protocol.js';
@@ -22,6 +23,8 @@ import { newestRows } from './rows.js';
 import { styles } from './rtc-chat.styles.js';
 
 const DEFAULT_MAX_FILE_SIZE = 100 * 1024 * 1024;
+const PERSISTENCES: readonly string[] = ['session', 'local', 'none'] satisfies ChatPersistence[];
+const validFileSize = (bytes: number) => Number.isFinite(bytes) && bytes > 0;
 /** Rows rendered at once; older ones appear on request, so a long history or a flood stays fast. */
 const RENDER_WINDOW = 200;
 /** After a render the view follows the newest message in the next frame, or after this long without one. */
@@ -136,6 +139,9 @@ export class RtcChat extends RtcSessionElement {
   /** Where the transcript is kept: `session` (this tab, survives reloads), `local` (all tabs of the site) or `none`. */
   @property() persist: ChatPersistence = 'session';
 
+  /** `remote-id` trimmed and checked: null when unset or not a valid id (reported as bad-attribute). */
+  private target: string | null = null;
+
   @state() private draft = '';
   /** The error or note on show; its text is made at render, so it follows `lang`. */
   @state() private notice: RtcError | null = null;
@@ -160,14 +166,14 @@ export class RtcChat extends RtcSessionElement {
 
   private chatController = new ChatController(this, {
     message: (entry) =>
-      dispatchRtc(this, 'rtc-message', { id: entry.id, from: this.remoteId ?? '', text: entry.text, time: entry.ts }),
-    typing: (typing) => dispatchRtc(this, 'rtc-typing', { from: this.remoteId ?? '', typing }),
+      dispatchRtc(this, 'rtc-message', { id: entry.id, from: this.target ?? '', text: entry.text, time: entry.ts }),
+    typing: (typing) => dispatchRtc(this, 'rtc-typing', { from: this.target ?? '', typing }),
     error: (error) => this.onError(error),
     received: (transfer) => {
       if (!transfer.file) return;
       dispatchRtc(this, 'rtc-file', {
         id: transfer.id,
-        from: this.remoteId ?? '',
+        from: this.target ?? '',
         name: transfer.name,
         size: transfer.size,
         type: transfer.mime,
@@ -255,10 +261,33 @@ export class RtcChat extends RtcSessionElement {
     super.onSessionStatus(status);
   }
 
+  /** Bad values are the host's to fix: each is reported once as bad-attribute, and a safe default used. */
+  private checkAttributes(changed: PropertyValues<this>): void {
+    if (changed.has('remoteId')) {
+      const id = this.remoteId?.trim() || null;
+      this.target = null;
+      if (id) {
+        try {
+          this.target = validatePeerId(id);
+        } catch (error) {
+          this.onError(new RtcError('bad-attribute', `remote-id: ${error instanceof Error ? error.message : String(error)}`));
+        }
+      }
+    }
+    if (changed.has('maxFileSize') && !validFileSize(this.maxFileSize)) {
+      this.onError(new RtcError('bad-attribute', `max-file-size must be a positive number of bytes, got ${String(this.maxFileSize)}; using ${DEFAULT_MAX_FILE_SIZE}.`));
+    }
+    if (changed.has('persist') && !PERSISTENCES.includes(this.persist)) {
+      this.onError(new RtcError('bad-attribute', `persist must be session, local or none, got "${String(this.persist)}"; using session.`));
+    }
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
     const session = this.session.session;
-    if (session) session.chatPersistence = this.persist;
+    this.checkAttributes(changed);
+    const persist = PERSISTENCES.includes(this.persist) ? this.persist : 'session';
+    if (session) session.chatPersistence = persist;
     if (changed.has('remoteId') && changed.get('remoteId') !== undefined) {
       // Another conversation: what was typed for the previous one must not go to this one.
       this.chatController.chat?.setLocalTyping(false);
@@ -267,13 +296,13 @@ export class RtcChat extends RtcSessionElement {
       this.shownRows = RENDER_WINDOW;
       this.revokeUrls();
     }
-    this.chatController.sync(session, this.remoteId);
+    this.chatController.sync(session, this.target);
     const chat = this.chatController.chat;
     // The transfer list drops old entries; their files must not stay alive through our URLs.
     if (chat && this.urls.size > 0) this.revokeUrls(new Set(chat.files.transfers.map((t) => t.id)));
     if (chat) {
-      chat.setPersistence(this.persist);
-      chat.maxFileSize = Number.isFinite(this.maxFileSize) && this.maxFileSize > 0 ? this.maxFileSize : DEFAULT_MAX_FILE_SIZE;
+      chat.setPersistence(persist);
+      chat.maxFileSize = validFileSize(this.maxFileSize) ? this.maxFileSize : DEFAULT_MAX_FILE_SIZE;
     }
     // While a frame is pending, its decision to follow the newest message stands (the log has
     // grown since, but it has not been scrolled yet).
@@ -416,7 +445,7 @@ export class RtcChat extends RtcSessionElement {
 
   private onDragOver(event: DragEvent): void {
     // Not accepted (no drop effect) where nothing could be sent.
-    if (![...(event.dataTransfer?.types ?? [])].includes('Files') || !this.remoteId || this.session.session?.elsewhere) return;
+    if (![...(event.dataTransfer?.types ?? [])].includes('Files') || !this.target || this.session.session?.elsewhere) return;
     event.preventDefault();
     this.dragging = true;
   }
@@ -453,7 +482,7 @@ export class RtcChat extends RtcSessionElement {
   /** `lang` and `t`: the element's language and texts, resolved once per render, not per row. */
   private renderMessage(entry: ChatEntry, lang: string, t: Strings) {
     const local = entry.from === 'local';
-    const name = local ? t.you : entry.name || this.remoteId || '';
+    const name = local ? t.you : entry.name || this.target || '';
     const drawn = this.drawnOf(entry, lang);
     return html`<div part="message message-${local ? 'local' : 'remote'}" class="row ${local ? 'local' : 'remote'}">
       <span part="sender" class="sender">${name}</span>
@@ -505,11 +534,11 @@ export class RtcChat extends RtcSessionElement {
     const chat = this.chatController.chat;
     // Arrival order by our clock: a peer's clock (or a hostile ts) must not reorder history.
     const { rows: visibleRows, hidden } = newestRows(chat?.log.entries ?? [], chat?.files.transfers ?? [], this.shownRows);
-    const remoteName = this.chatController.chat ? this.session.session?.conversations.get(this.remoteId ?? '')?.remoteName || this.remoteId : '';
+    const remoteName = this.chatController.chat ? this.session.session?.conversations.get(this.target ?? '')?.remoteName || this.target : '';
     const offline = this.session.session?.status !== 'online';
     // Another tab holds our id and owns the stored transcript: what is written here could not be kept.
     const elsewhere = !!this.session.session?.elsewhere;
-    const canWrite = !!this.remoteId && !elsewhere;
+    const canWrite = !!this.target && !elsewhere;
     const counter = this.draft.length >= COUNTER_FROM;
     return html`<div
       part="base"
@@ -519,7 +548,7 @@ export class RtcChat extends RtcSessionElement {
       @drop=${this.onDrop}
     >
       <div part="log" class="log" role="log" aria-live="polite" aria-label=${t.chatLog} tabindex="0" @scroll=${() => this.updateReadState()}>
-        ${visibleRows.length === 0 ? html`<p part="empty" class="empty">${this.remoteId ? t.chatEmpty : t.chatNoRemote}</p>` : nothing}
+        ${visibleRows.length === 0 ? html`<p part="empty" class="empty">${this.target ? t.chatEmpty : t.chatNoRemote}</p>` : nothing}
         ${hidden
           ? html`<button type="button" part="button earlier-button" class="link-button earlier" @click=${() => (this.shownRows += RENDER_WINDOW)}>
               ${format(t.chatEarlier, { count: hidden })}
