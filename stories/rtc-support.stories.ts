@@ -22,7 +22,7 @@ interface SupportArgs {
   open: boolean;
   position: 'bottom-right' | 'bottom-left';
   label: string;
-  title: string;
+  heading: string;
   greeting: string;
   'ask-name': boolean;
   server?: string;
@@ -113,7 +113,7 @@ see “Mobile”, or pick the phone viewport in the toolbar.`,
     open: { control: 'boolean' },
     position: { control: 'inline-radio', options: ['bottom-right', 'bottom-left'] },
     label: { control: 'text' },
-    title: { control: 'text' },
+    heading: { control: 'text' },
     greeting: { control: 'text' },
     'ask-name': { control: 'boolean' },
     server: { control: false },
@@ -124,7 +124,7 @@ see “Mobile”, or pick the phone viewport in the toolbar.`,
     open: false,
     position: 'bottom-right',
     label: 'Chat with us',
-    title: 'Acme support',
+    heading: 'Acme support',
     greeting: 'Hi! Ask us anything about our tents.',
     'ask-name': false,
   },
@@ -140,7 +140,7 @@ see “Mobile”, or pick the phone viewport in the toolbar.`,
           ?open=${args.open}
           position=${args.position}
           label=${args.label || nothing}
-          title=${args.title || nothing}
+          heading=${args.heading || nothing}
           greeting=${args.greeting ?? nothing}
           ?ask-name=${args['ask-name']}
         ></rtc-support>`,

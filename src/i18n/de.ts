@@ -93,6 +93,8 @@ export const de: Strings = {
   fileTooLarge: 'Zu groß zum Senden',
   fileCorrupt: 'Die Datei kam beschädigt an und wurde verworfen',
   fileFailed: 'Übertragung fehlgeschlagen',
+  supportHeading: 'Support',
+  supportGreeting: 'Hallo! Wie können wir helfen?',
   supportOnline: 'Online',
   supportAway: 'Abwesend',
   supportOffline: 'Offline',

@@ -91,6 +91,8 @@ export const en = {
   fileTooLarge: 'Too large to send',
   fileCorrupt: 'The file arrived damaged and was discarded',
   fileFailed: 'Transfer failed',
+  supportHeading: 'Support',
+  supportGreeting: 'Hi! How can we help?',
   supportOnline: 'Online',
   supportAway: 'Away',
   supportOffline: 'Offline',

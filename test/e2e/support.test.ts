@@ -283,6 +283,22 @@ describe('<rtc-support> and <rtc-inbox>', () => {
     await second.close();
   });
 
+  it('heading and greeting: title is taken as heading (no tooltip over the panel); without them, the page\'s language', async () => {
+    const titled = await openVisitor(uniqueId('agent'), 'title="Hilfe &amp; Kontakt" greeting=""');
+    expect(await titled.locator('rtc-support').getAttribute('title')).toBeNull();
+    await titled.locator('rtc-support [part~="launcher"]').click();
+    await expect.poll(() => titled.locator('rtc-support [part~="header"] h2').textContent()).toBe('Hilfe & Kontakt');
+    expect(await titled.locator('rtc-support [part~="greeting"]').count()).toBe(0);
+    await titled.close();
+
+    const german = await openVisitor(uniqueId('agent'));
+    await german.evaluate(() => (document.documentElement.lang = 'de'));
+    await german.locator('rtc-support [part~="launcher"]').click();
+    await expect.poll(() => german.locator('rtc-support [part~="greeting"]').textContent()).toBe('Hallo! Wie können wir helfen?');
+    expect(await german.locator('rtc-support [part~="header"] h2').textContent()).toBe('Support');
+    await german.close();
+  });
+
   it('while the panel loads, it shows a busy placeholder named by the site\'s label, with no English of ours', async () => {
     const page = await newPage(env.context);
     let release!: () => void;

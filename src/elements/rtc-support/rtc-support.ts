@@ -64,10 +64,25 @@ export class RtcSupport extends LitElement {
   @property({ reflect: true }) position: 'bottom-right' | 'bottom-left' = 'bottom-right';
   /** Accessible name and tooltip of the launcher. */
   @property() label = 'Chat with us';
-  /** Panel heading. */
-  @property() override title = 'Support';
-  /** First line shown to a visitor before any message. */
-  @property() greeting = 'Hi! How can we help?';
+  /** Panel heading. Default: "Support" in the page's language. (`title` is read as this too; see attributeChangedCallback.) */
+  @property() heading: string | null = null;
+  /** First line shown to a visitor before any message; `greeting=""` shows none. Default: "Hi! How can we help?" in the page's language. */
+  @property() greeting: string | null = null;
+
+  static override get observedAttributes(): string[] {
+    return [...super.observedAttributes, 'title'];
+  }
+
+  /**
+   * `title` was the heading's first name. As an attribute it would also be the native tooltip over the
+   * whole panel, so it is taken as `heading` and removed from the element.
+   */
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    if (name !== 'title') return super.attributeChangedCallback(name, old, value);
+    if (value === null) return;
+    this.heading = value;
+    this.removeAttribute('title');
+  }
   /** Ask the visitor's name before the first message. */
   @property({ type: Boolean, attribute: 'ask-name' }) askName = false;
   /** URL of the PeerServer mount. Default: the origin that served the script, path `/peerjs`. */
@@ -221,7 +236,7 @@ export class RtcSupport extends LitElement {
             class="panel"
             ?hidden=${!this.open}
             .agent=${this.agent}
-            .heading=${this.title}
+            .heading=${this.heading}
             .greeting=${this.greeting}
             .askName=${this.askName}
             .server=${this.server}

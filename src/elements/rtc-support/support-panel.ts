@@ -153,8 +153,10 @@ export class RtcSupportPanel extends RtcSessionElement {
   ];
 
   @property() agent = '';
-  @property() heading = 'Support';
-  @property() greeting = '';
+  /** null: the language's default. */
+  @property() heading: string | null = null;
+  /** null: the language's default; '' shows none. */
+  @property() greeting: string | null = null;
   @property({ type: Boolean }) askName = false;
   /** Whether the panel is on screen (the launcher is open). */
   @property({ type: Boolean }) active = false;
@@ -266,7 +268,7 @@ export class RtcSupportPanel extends RtcSessionElement {
     return html`
       <header part="header">
         <div class="titles">
-          <h2>${this.heading}</h2>
+          <h2>${this.heading ?? t.supportHeading}</h2>
           ${needName || this.elsewhere
             ? // Nobody is dialled before the visitor starts the chat, nor from a tab whose id another tab holds
               // (the chat says so): there is nothing true to say.
@@ -303,7 +305,7 @@ export class RtcSupportPanel extends RtcSessionElement {
             ${availability === 'offline' && !this.elsewhere
               ? html`<p part="offline-note" class="note offline">${t.supportOfflineNote}</p>`
               : nothing}
-            ${this.greeting ? html`<p part="greeting" class="note">${this.greeting}</p>` : nothing}
+            ${(this.greeting ?? t.supportGreeting) ? html`<p part="greeting" class="note">${this.greeting ?? t.supportGreeting}</p>` : nothing}
             <rtc-chat
               .server=${this.server}
               .peerId=${this.peerId}
