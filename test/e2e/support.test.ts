@@ -283,6 +283,39 @@ describe('<rtc-support> and <rtc-inbox>', () => {
     await second.close();
   });
 
+  it('on a short screen (a phone turned sideways) the panel fills it and keeps the call\'s controls and the composer in view', async () => {
+    const agentId = uniqueId('agent');
+    const agent = await openAgent(agentId);
+    const visitor = await openVisitor(agentId);
+    await visitor.setViewportSize({ width: 844, height: 390 });
+    await visitor.locator('rtc-support [part~="launcher"]').click();
+    await expect.poll(() => visitor.locator('rtc-support [part~="availability"]').textContent(), { timeout: 20_000 }).toContain('Online');
+    await visitor.locator('rtc-support [part~="video-call-button"]').click();
+    await waitForRtcEvent(agent, 'rtc-incoming');
+    await agent.locator('rtc-inbox rtc-call [part~="answer-button"]').click();
+    await waitForRtcEvent(visitor, 'rtc-connected');
+    const inView = async (selector: string) => {
+      const box = (await visitor.locator(selector).boundingBox())!;
+      return box.y >= 0 && box.y + box.height <= 390 && box.x >= 0 && box.x + box.width <= 844;
+    };
+    await expect.poll(() => inView('rtc-support rtc-call [part~="hangup-button"]')).toBe(true);
+    expect(await inView('rtc-support rtc-chat [part~="input"]')).toBe(true);
+    // And the part that covers them is the panel itself, not clipped away under it.
+    expect(await visitor.evaluate(() => {
+      const input = document.querySelector('rtc-support')!.shadowRoot!.querySelector('rtc-support-panel')!.shadowRoot!.querySelector('rtc-chat')!.shadowRoot!.querySelector('[part~="input"]')!;
+      const box = input.getBoundingClientRect();
+      let hit: Element | null = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+      while (hit?.shadowRoot) {
+        const inner = hit.shadowRoot.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+        if (!inner || inner === hit) break;
+        hit = inner;
+      }
+      return hit === input;
+    })).toBe(true);
+    await visitor.locator('rtc-support rtc-call [part~="hangup-button"]').click();
+    await Promise.all([visitor.close(), agent.close()]);
+  });
+
   it('heading and greeting: title is taken as heading (no tooltip over the panel); without them, the page\'s language', async () => {
     const titled = await openVisitor(uniqueId('agent'), 'title="Hilfe &amp; Kontakt" greeting=""');
     expect(await titled.locator('rtc-support').getAttribute('title')).toBeNull();

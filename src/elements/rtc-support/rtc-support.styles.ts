@@ -114,8 +114,11 @@ export const styles = css`
       animation-duration: 3s;
     }
   }
-  /* Narrow screens: the panel takes the whole viewport. */
-  @media (max-width: 479px) {
+  /*
+   * Narrow or short screens (a phone, a phone turned sideways, a laptop zoomed in): the panel takes
+   * the whole viewport, or the call and the composer would be cut off.
+   */
+  @media (max-width: 479px), (max-height: 519px) {
     .panel {
       position: fixed;
       inset: 0;

@@ -104,14 +104,15 @@ export class RtcSupportPanel extends RtcSessionElement {
       header button:focus-visible {
         outline-color: currentColor;
       }
+      /* A share of short panels, so the chat's composer stays on screen below it. */
       rtc-call {
         flex: 0 0 auto;
-        height: 260px;
+        height: min(260px, 42vh);
         min-height: 0;
         --rtc-radius: 0;
       }
       rtc-call.calling-only {
-        height: 200px;
+        height: min(200px, 36vh);
       }
       .note {
         margin: 8px 12px 0;
