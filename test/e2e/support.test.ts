@@ -186,7 +186,52 @@ describe('<rtc-support> and <rtc-inbox>', () => {
       .poll(async () => (await agent.locator('rtc-inbox [part~="unread"]').allTextContents()).sort(), { timeout: 30_000 })
       .toEqual(['1', '2', '3']);
     await expect.poll(() => agent.title()).toMatch(/^\(6\)/);
+
+    const entry = (n: number) => agent.locator('rtc-inbox [part~="conversation"]', { hasText: `visitor ${n} message` });
+    const agentInput = agent.locator('rtc-inbox rtc-chat [part~="input"]');
+    // The host page (an SPA) renames itself: only our "(n) " prefix is ours to change.
+    await agent.evaluate(() => (document.title = `${document.title.replace(/^\(\d+\) /, '')} · Dashboard`));
+    // A reply typed to one visitor waits while the agent looks at another.
+    await entry(1).click();
+    await expect.poll(() => agent.title()).toMatch(/^\(5\) .* · Dashboard$/);
+    await agentInput.fill('half a reply to one');
+    await entry(2).click();
+    await expect.poll(() => agentInput.inputValue()).toBe('');
+    await entry(1).click();
+    await expect.poll(() => agentInput.inputValue()).toBe('half a reply to one');
+    // The list re-sorts when a visitor writes: the focused entry stays the same visitor.
+    await entry(3).focus();
+    const focusedVisitor = () =>
+      agent.evaluate(() => {
+        let active = document.activeElement;
+        while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+        return active?.textContent ?? '';
+      });
+    const orderBefore = await agent.locator('rtc-inbox [part~="conversation"]').allTextContents();
+    await say(visitors[0]!, 'visitor 1 message again');
+    await expect.poll(() => agent.locator('rtc-inbox [part~="conversation"]').allTextContents()).not.toEqual(orderBefore);
+    expect(await focusedVisitor()).toContain('visitor 3 message');
     await Promise.all([...contexts.map((c) => c.close()), agent.close()]);
+  });
+
+  it('a visitor whose conversation the agent ended comes back with it when they call', async () => {
+    const agentId = uniqueId('agent');
+    const agent = await openAgent(agentId);
+    const visitor = await openVisitor(agentId, 'ask-name');
+    await visitor.locator('rtc-support [part~="launcher"]').click();
+    await visitor.locator('rtc-support #visitor-name').fill('Dana');
+    await visitor.locator('rtc-support #visitor-name').press('Enter');
+    await say(visitor, 'one question');
+    await agent.locator('rtc-inbox [part~="conversation"]').click();
+    await agent.locator('rtc-inbox [part~="end-button"]').click();
+    await expect.poll(() => agent.locator('rtc-inbox [part~="conversation"]').count()).toBe(0);
+    await visitor.locator('rtc-support [part="voice-call-button"]').click();
+    await waitForRtcEvent(agent, 'rtc-incoming');
+    // Who is calling, with the chat so far: not a ringing call over "Pick a conversation".
+    await expect.poll(() => agent.locator('rtc-inbox .detail-top strong').textContent()).toBe('Dana');
+    expect(await agent.locator('rtc-inbox rtc-chat [part~="bubble"]').allTextContents()).toEqual(['one question']);
+    await agent.locator('rtc-inbox rtc-call [part~="decline-button"]').click();
+    await Promise.all([visitor.close(), agent.close()]);
   });
 
   it('works from the keyboard: Tab to the launcher, Enter opens with focus in the message box, Escape and Close return focus', async () => {

@@ -25,6 +25,8 @@ import { styles } from './rtc-chat.styles.js';
 const DEFAULT_MAX_FILE_SIZE = 100 * 1024 * 1024;
 const PERSISTENCES: readonly string[] = ['session', 'local', 'none'] satisfies ChatPersistence[];
 const validFileSize = (bytes: number) => Number.isFinite(bytes) && bytes > 0;
+/** Drafts kept for conversations not on show. */
+const MAX_DRAFTS = 50;
 /** Rows rendered at once; older ones appear on request, so a long history or a flood stays fast. */
 const RENDER_WINDOW = 200;
 /** After a render the view follows the newest message in the next frame, or after this long without one. */
@@ -139,6 +141,16 @@ export class RtcChat extends RtcSessionElement {
   /** Where the transcript is kept: `session` (this tab, survives reloads), `local` (all tabs of the site) or `none`. */
   @property() persist: ChatPersistence = 'session';
 
+  /** Unsent text of the other conversations this element showed, newest last (at most MAX_DRAFTS). */
+  private drafts = new Map<string, string>();
+
+  private keepDraft(remoteId: string | undefined, text: string): void {
+    if (!remoteId || !text) return;
+    this.drafts.delete(remoteId);
+    this.drafts.set(remoteId, text);
+    if (this.drafts.size > MAX_DRAFTS) this.drafts.delete(this.drafts.keys().next().value!);
+  }
+
   /** `remote-id` trimmed and checked: null when unset or not a valid id (reported as bad-attribute). */
   private target: string | null = null;
 
@@ -162,6 +174,7 @@ export class RtcChat extends RtcSessionElement {
   /** What a message shows that never changes once drawn (its text and time), per language: rows are redrawn on every render. */
   private drawn = new WeakMap<ChatEntry, { lang: string; text: unknown[]; iso: string; time: string }>();
   private reportedUnread = 0;
+  private reportedChat: unknown = null;
   private urls = new Map<string, string>();
 
   private chatController = new ChatController(this, {
@@ -289,15 +302,24 @@ export class RtcChat extends RtcSessionElement {
     const persist = PERSISTENCES.includes(this.persist) ? this.persist : 'session';
     if (session) session.chatPersistence = persist;
     if (changed.has('remoteId') && changed.get('remoteId') !== undefined) {
-      // Another conversation: what was typed for the previous one must not go to this one.
+      // Another conversation: what was typed for the previous one must not go to this one, but waits
+      // for it (an agent switching between visitors, or called away by one, loses no reply).
       this.chatController.chat?.setLocalTyping(false);
-      this.draft = '';
+      this.keepDraft(this.chatController.chat?.remoteId, this.draft);
+      this.draft = (this.target && this.drafts.get(this.target)) || '';
+      if (this.target) this.drafts.delete(this.target);
       this.notice = null;
       this.shownRows = RENDER_WINDOW;
       this.revokeUrls();
     }
     this.chatController.sync(session, this.target);
     const chat = this.chatController.chat;
+    // rtc-unread reports changes of the shown chat's count: a newly shown chat starts from its own
+    // count (else reading its messages at once, 1 → 0, would look like no change from the last chat's 0).
+    if (chat !== this.reportedChat) {
+      this.reportedChat = chat;
+      this.reportedUnread = chat?.unread ?? 0;
+    }
     // The transfer list drops old entries; their files must not stay alive through our URLs.
     if (chat && this.urls.size > 0) this.revokeUrls(new Set(chat.files.transfers.map((t) => t.id)));
     if (chat) {

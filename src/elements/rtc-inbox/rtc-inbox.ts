@@ -1,5 +1,6 @@
 import { css, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
 import { TickController } from '../../controllers/tick-controller.js';
 import { LingerController } from '../../controllers/linger-controller.js';
 import { defineElement } from '../../define.js';
@@ -35,6 +36,9 @@ function since(ms: number): string {
   const m = Math.round(s / 60);
   return m < 60 ? `${m} min` : `${Math.floor(m / 60)} h ${m % 60} min`;
 }
+
+/** The unread count our title shows, e.g. "(3) ". */
+const UNREAD_PREFIX = /^\(\d+\) /;
 
 /**
  * The agent console: every visitor conversation that reaches this peer id, live, with unread
@@ -256,7 +260,6 @@ export class RtcInbox extends RtcSessionElement {
 
   private tick = new TickController(this, 15_000);
   private list: InboxConversation[] = [];
-  private baseTitle = '';
   private known = new Set<string>();
   private sound = new Chime();
   /** How a call ended (declined, busy, no answer…) stays readable for a moment after it ends. */
@@ -301,7 +304,6 @@ export class RtcInbox extends RtcSessionElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.baseTitle = document.title;
     this.tick.running = true;
   }
 
@@ -309,8 +311,18 @@ export class RtcInbox extends RtcSessionElement {
     super.disconnectedCallback();
     for (const release of this.holds.values()) release();
     this.holds.clear();
-    document.title = this.baseTitle;
+    this.showUnreadInTitle(0);
     this.sound.close();
+  }
+
+  /**
+   * "(3) " before the page's title while anything is unread. Only that prefix is ours: the rest is
+   * read from the title each time, since the host page (an SPA) may change its own title.
+   */
+  private showUnreadInTitle(unread: number): void {
+    const base = document.title.replace(UNREAD_PREFIX, '');
+    const title = unread ? `(${unread}) ${base}` : base;
+    if (document.title !== title) document.title = title;
   }
 
   protected override onSessionMessage({ conversation, message }: SessionEvents['message']): void {
@@ -318,11 +330,7 @@ export class RtcInbox extends RtcSessionElement {
     // A visitor who opened the widget (hello) or wrote is held, so their channel does not idle
     // out and reconnect in a loop; the LRU cap in hold() bounds what any number of peers cost.
     if (message.type === 'hello' || message.type === 'chat' || message.type === 'file-offer') {
-      if (this.archived.has(id) && message.type !== 'hello') {
-        const archived = new Set(this.archived);
-        archived.delete(id);
-        this.archived = archived;
-      }
+      if (message.type !== 'hello') this.unarchive(id);
       this.hold(id);
       if (!this.known.has(id)) {
         this.known.add(id);
@@ -332,6 +340,14 @@ export class RtcInbox extends RtcSessionElement {
     }
     // Chat state changes after this handler; render once it has.
     queueMicrotask(() => this.requestUpdate());
+  }
+
+  /** An ended conversation comes back to the list (the visitor wrote or called again). */
+  private unarchive(id: string): void {
+    if (!this.archived.has(id)) return;
+    const archived = new Set(this.archived);
+    archived.delete(id);
+    this.archived = archived;
   }
 
   /** Keeps a visitor's chat (newest MAX_HELD), never re-dialling them: they dial us. */
@@ -359,8 +375,10 @@ export class RtcInbox extends RtcSessionElement {
   }
 
   protected override onCall(call: Call): void {
-    // A visitor calling: open their conversation so the agent sees who it is and the chat.
+    // A visitor calling: open their conversation so the agent sees who it is and the chat (what the
+    // agent was typing to someone else waits in that chat's draft). Archived or not.
     if (call.direction === 'incoming') {
+      this.unarchive(call.remoteId);
       this.selected = call.remoteId;
       this.sound.play();
     }
@@ -370,8 +388,7 @@ export class RtcInbox extends RtcSessionElement {
     super.willUpdate(changed);
     // Built once per update: render reads the same snapshot.
     this.list = this.conversations;
-    const unread = this.list.reduce((sum, c) => sum + c.unread, 0);
-    document.title = unread ? `(${unread}) ${this.baseTitle}` : this.baseTitle;
+    this.showUnreadInTitle(this.list.reduce((sum, c) => sum + c.unread, 0));
   }
 
   private select(id: string): void {
@@ -410,7 +427,10 @@ export class RtcInbox extends RtcSessionElement {
         </div>
         ${list.length === 0 ? html`<p class="empty">${t.inboxEmpty}</p>` : nothing}
         <ul part="list" role="list">
-          ${list.map(
+          ${repeat(
+            list,
+            // Keyed: when the list re-sorts, a focused entry stays the same visitor.
+            (c) => c.id,
             (c) => html`<li class=${c.online ? 'online' : ''}>
               <button
                 type="button"
@@ -460,6 +480,7 @@ export class RtcInbox extends RtcSessionElement {
               .iceServers=${this.iceServers}
               .remoteId=${current.id}
               persist="local"
+              @rtc-unread=${() => this.requestUpdate()}
             ></rtc-chat>`
           : html`<p class="placeholder">${list.length ? t.inboxPick : ''}</p>`}
       </section>
