@@ -30,6 +30,8 @@ export interface SessionCallbacks {
  */
 export class SessionController implements ReactiveController {
   session: RtcSession | null = null;
+  /** Why there is no session: an attribute (server, peer-id, ice-servers) it could not be made with. */
+  bindError: RtcError | null = null;
   /** The session's active call, followed for re-rendering. */
   call: Call | null = null;
   private disposers: Unsubscribe[] = [];
@@ -77,11 +79,13 @@ export class SessionController implements ReactiveController {
     } catch (error) {
       // A bad attribute is the host's to fix; report it once the element is in the document.
       const rtcError = error instanceof RtcError ? error : new RtcError('bad-attribute', String(error));
+      this.bindError = rtcError;
       queueMicrotask(() => this.callbacks.error?.(rtcError));
       this.host.requestUpdate();
       return;
     }
     this.session = session;
+    this.bindError = null;
     if (this.showsCalls) this.disposers.push(session.addCallView());
     const update = () => this.host.requestUpdate();
     this.disposers.push(

@@ -88,6 +88,11 @@ describe('<rtc-call> in one page', () => {
     const error = nextEvent<{ code: string }>(element, 'rtc-error');
     document.body.append(element);
     equal((await error).code, 'invalid-id');
+    // The status says why, not "Connecting to the server…" forever (also once the banner is dismissed).
+    await (element as unknown as { updateComplete: Promise<unknown> }).updateComplete;
+    part(element, 'dismiss-button').click();
+    await (element as unknown as { updateComplete: Promise<unknown> }).updateComplete;
+    equal(part(element, 'status').textContent!.trim(), 'This id is not valid or not accepted by the server.');
   });
 
   it('calling with no id asks for one instead of failing silently', async () => {

@@ -312,8 +312,12 @@ export class RtcCall extends RtcSessionElement {
     const t = this.t;
     const name = call ? this.remoteLabel(call) : '';
     switch (state) {
-      case 'offline':
-        return t.stateOffline;
+      case 'offline': {
+        // Failed (the id is not accepted, or another tab holds it) is not "connecting": say why.
+        const session = this.session.session;
+        const why = session ? (session.status === 'failed' ? session.lastError : null) : this.session.bindError;
+        return (why && errorText(t, why)) || t.stateOffline;
+      }
       case 'idle':
         return this.ended ? format(t[END_TEXT[this.ended.reason]], { name: this.ended.name }) : t.stateIdle;
       case 'calling':
