@@ -398,6 +398,24 @@ describe('<rtc-support> and <rtc-inbox>', () => {
     await page.close();
   });
 
+  it('when the panel\'s code cannot be loaded, the open panel offers to try again instead of spinning forever', async () => {
+    const page = await newPage(env.context);
+    let fail = true;
+    await page.route('**/support-panel-*.js', (route) => (fail ? route.abort('connectionrefused') : route.continue()));
+    await page.goto(writeHost('unloadable-agent', 'label="Hilfe"'));
+    await page.locator('rtc-support [part~="launcher"]').click();
+    expect(await waitForRtcEvent(page, 'rtc-error')).toMatchObject({ code: 'connection-failed' });
+    const retry = page.locator('rtc-support [part~="retry-button"]');
+    await retry.waitFor();
+    expect(await retry.getAttribute('aria-label')).toBe('Hilfe');
+    expect(await page.locator('rtc-support [part~="panel"][aria-busy]').count()).toBe(0);
+    fail = false;
+    await retry.click();
+    await page.locator('rtc-support rtc-chat [part~="input"]').waitFor();
+    expect(pageErrors(page)).toEqual([]);
+    await page.close();
+  });
+
   it('loads at most 12 KB of gzipped JavaScript before the launcher is visible, and the rest on first interaction', async () => {
     const page = await newPage(env.context);
     const scripts = new Map<string, number>();

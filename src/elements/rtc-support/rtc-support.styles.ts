@@ -57,7 +57,8 @@ export const styles = css`
   .launcher:hover {
     transform: scale(1.05);
   }
-  .launcher:focus-visible {
+  .launcher:focus-visible,
+  .retry:focus-visible {
     outline: 3px solid var(--rtc-focus-ring, #1d4ed8);
     outline-offset: 3px;
   }
@@ -95,6 +96,17 @@ export const styles = css`
     align-items: center;
     justify-content: center;
     color: var(--rtc-muted-text, #4b5563);
+  }
+  .retry {
+    display: grid;
+    place-items: center;
+    width: 56px;
+    height: 56px;
+    border: 2px solid currentColor;
+    border-radius: 50%;
+    background: transparent;
+    color: inherit;
+    cursor: pointer;
   }
   .spinner {
     width: 28px;

@@ -10,7 +10,24 @@ import { supportStore } from './support-store.js';
  */
 const loadPanel = () => import('./support-panel.js');
 
+type PanelModule = Pick<typeof import('./support-panel.js'), 'launcherUnreadLabel' | 'followLanguage'>;
+
+/**
+ * Browsers remember a module that failed to load and fail every later import of the same URL, so
+ * trying again means asking for the failed URL with a query added. Chromium and Firefox name it in
+ * the error ("Failed to fetch dynamically imported module: <url>"); otherwise import as before.
+ * Imported by URL, the bundle's export names are its minified ones: the module also puts what the
+ * launcher needs under a global symbol (PANEL_API in support-panel.ts), read here.
+ */
+async function reloadPanel(failure: unknown): Promise<PanelModule> {
+  const url = /\bhttps?:\/\/\S+\.js\b/.exec(String(failure))?.[0];
+  if (!url) return loadPanel();
+  await import(/* @vite-ignore */ `${url}?retry=${Date.now()}`);
+  return (globalThis as Record<symbol, unknown>)[Symbol.for('rtc-elements.support-panel')] as PanelModule;
+}
+
 const chatIcon = html`<svg viewBox="0 0 24 24" width="26" height="26" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false"><path d="M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z"/></svg>`;
+const retryIcon = html`<svg viewBox="0 0 24 24" width="28" height="28" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false"><path d="M21 12a9 9 0 1 1-3-6.7L21 8"/><path d="M21 3v5h-5"/></svg>`;
 const closeIcon = html`<svg viewBox="0 0 24 24" width="26" height="26" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" aria-hidden="true" focusable="false"><path d="M18 6L6 18M6 6l12 12"/></svg>`;
 
 /**
@@ -92,10 +109,13 @@ export class RtcSupport extends LitElement {
 
   @state() private unread = 0;
   @state() private panelReady = false;
+  /** The panel's code did not arrive (network, or a page older than a deploy): the open panel offers to try again. */
+  @state() private loadFailed = false;
+  private lastFailure: unknown = undefined;
 
   private loading: Promise<unknown> | null = null;
   /** The loaded panel module: its string tables name the unread count in the page's language. */
-  @state() private panel: typeof import('./support-panel.js') | null = null;
+  @state() private panel: PanelModule | null = null;
 
   /** Opens the panel (loads chat and call on first use). */
   show(): void {
@@ -124,7 +144,8 @@ export class RtcSupport extends LitElement {
 
   /** Loads the panel module; on hover or focus too, so a click finds it ready. */
   private prefetch(): Promise<unknown> {
-    this.loading ??= loadPanel().then(
+    if (!this.loading) this.loadFailed = false;
+    this.loading ??= (this.lastFailure === undefined ? loadPanel() : reloadPanel(this.lastFailure)).then(
       (panel) => {
         // From now on the launcher's label follows the page's language, as the panel does.
         if (!this.panel) panel.followLanguage(this);
@@ -133,6 +154,8 @@ export class RtcSupport extends LitElement {
       },
       (error: unknown) => {
         this.loading = null;
+        this.loadFailed = true;
+        this.lastFailure = error;
         this.dispatchEvent(
           new CustomEvent('rtc-error', {
             bubbles: true,
@@ -246,7 +269,14 @@ export class RtcSupport extends LitElement {
           ></rtc-support-panel>`
         : this.open
           ? // No text of ours here: the string tables come with the panel. The site's own label names it.
-            html`<div part="panel" class="panel loading" role="status" aria-busy="true" aria-label=${this.label}><span class="spinner"></span></div>`
+            this.loadFailed
+            ? // Still no text of ours: the button does what the launcher does, so it takes the site's label.
+              html`<div part="panel" class="panel loading" role="status" aria-label=${this.label}>
+                <button type="button" part="retry-button" class="retry" aria-label=${this.label} title=${this.label} @click=${() => void this.prefetch()}>
+                  ${retryIcon}
+                </button>
+              </div>`
+            : html`<div part="panel" class="panel loading" role="status" aria-busy="true" aria-label=${this.label}><span class="spinner"></span></div>`
           : nothing}
       <button
         type="button"

@@ -343,3 +343,7 @@ export function launcherUnreadLabel(launcher: Element, label: string, count: num
 export function followLanguage(launcher: ReactiveControllerHost & Element): LanguageController {
   return new LanguageController(launcher);
 }
+
+/** What the launcher uses of this module, also where a retried import (by URL, see rtc-support) finds it. */
+export const PANEL_API = Symbol.for('rtc-elements.support-panel');
+(globalThis as Record<symbol, unknown>)[PANEL_API] = { launcherUnreadLabel, followLanguage };
