@@ -80,6 +80,7 @@ export const de: Strings = {
   chatSend: 'Senden',
   chatDrop: 'Dateien hier ablegen zum Senden',
   chatTooLong: 'Nachrichten dürfen höchstens {max} Zeichen lang sein.',
+  chatCharactersLeft: 'Noch {count} Zeichen',
   chatQueued: 'Wartet auf Versand',
   chatSent: 'Gesendet',
   chatDelivered: 'Zugestellt',

@@ -78,6 +78,7 @@ export const en = {
   chatSend: 'Send',
   chatDrop: 'Drop files to send',
   chatTooLong: 'Messages can be at most {max} characters.',
+  chatCharactersLeft: '{count} characters left',
   chatQueued: 'Waiting to send',
   chatSent: 'Sent',
   chatDelivered: 'Delivered',

@@ -107,3 +107,34 @@ describe('<rtc-chat> attributes', () => {
     equal(errors.length, 3, 'zero is not a size either');
   });
 });
+
+describe('<rtc-chat> screen-reader announcements', () => {
+  it('reads the characters left out when a step is reached, not on every keystroke', async () => {
+    const chat = document.createElement('rtc-chat') as RtcChat;
+    chat.setAttribute('server', BROKER);
+    chat.setAttribute('remote-id', 'bob');
+    document.body.append(chat);
+    await chat.updateComplete;
+    const root = chat.shadowRoot!;
+    const input = root.querySelector<HTMLTextAreaElement>('[part~="input"]')!;
+    const said = () => root.querySelector('.composer [aria-live]')!.textContent!.trim();
+    const type = async (length: number) => {
+      input.value = 'x'.repeat(length);
+      input.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
+      await chat.updateComplete;
+    };
+    await type(3000);
+    equal(said(), '');
+    await type(3501);
+    equal(said(), '499 characters left');
+    await type(3560);
+    equal(said(), '499 characters left', 'the same step: nothing new to read out');
+    // The visible counter follows every keystroke but is not itself read out.
+    equal(root.querySelector('[part~="counter"]')!.textContent!.trim(), '440');
+    equal(root.querySelector('[part~="counter"]')!.getAttribute('aria-hidden'), 'true');
+    await type(3990);
+    equal(said(), '10 characters left');
+    await type(4001);
+    equal(said(), 'Messages can be at most 4000 characters.');
+  });
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatEntry } from '../../src/session/chat-log.js';
 import type { Transfer } from '../../src/session/file-transfer.js';
-import { newestRows, type Row } from '../../src/elements/rtc-chat/rows.js';
+import { counterStep, newestRows, type Row } from '../../src/elements/rtc-chat/rows.js';
 
 const entry = (id: string, at: number): ChatEntry => ({ id, from: 'remote', name: 'Bo', text: id, ts: at, at, status: 'received' });
 const transfer = (id: string, startedAt: number) => ({ id, startedAt }) as unknown as Transfer;
@@ -55,5 +55,12 @@ describe('newestRows', () => {
       expect(ids(got.rows)).toEqual(ids(want.rows));
       expect(got.hidden).toBe(want.hidden);
     }
+  });
+});
+
+describe('counterStep', () => {
+  it('changes only at 500, 100, 20 and 0 characters left, and over the limit: the counter is read out then, not on every keystroke', () => {
+    const steps = [4000, 501, 500, 499, 101, 100, 57, 21, 20, 3, 0, -1, -40].map(counterStep);
+    expect(steps).toEqual([null, null, 500, 500, 500, 100, 100, 100, 20, 20, 0, -1, -1]);
   });
 });

@@ -32,3 +32,14 @@ export function newestRows(entries: readonly ChatEntry[], transfers: readonly Tr
   rows.reverse();
   return { rows, hidden: entries.length + transfers.length - rows.length };
 }
+
+/** Characters left at which the composer's counter is read out (it shows on every keystroke; it is said only at these). */
+const COUNTER_SAID_AT = [500, 100, 20, 0];
+
+/** The smallest of COUNTER_SAID_AT that `left` has reached; -1 over the limit, null before the first. */
+export function counterStep(left: number): number | null {
+  if (left < 0) return -1;
+  let step: number | null = null;
+  for (const at of COUNTER_SAID_AT) if (left <= at) step = at;
+  return step;
+}

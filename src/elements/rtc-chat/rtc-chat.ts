@@ -19,7 +19,7 @@ import type { SessionStatus } from '../../session/rtc-session.js';
 import { icons } from '../icons.js';
 import { RtcSessionElement } from '../session-element.js';
 import { linkify } from './linkify.js';
-import { newestRows } from './rows.js';
+import { counterStep, newestRows } from './rows.js';
 import { styles } from './rtc-chat.styles.js';
 
 const DEFAULT_MAX_FILE_SIZE = 100 * 1024 * 1024;
@@ -33,6 +33,7 @@ const RENDER_WINDOW = 200;
 const FRAME_FALLBACK_MS = 250;
 /** The note about the length cap appears this close to it. */
 const COUNTER_FROM = LIMITS.maxTextLength - 500;
+
 
 function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -155,6 +156,18 @@ export class RtcChat extends RtcSessionElement {
   private target: string | null = null;
 
   @state() private draft = '';
+  /** What the live region last said about characters left (see counterStep). */
+  @state() private counterSaid = '';
+  private counterStepSaid: number | null = null;
+
+  private sayCounter(): void {
+    const left = LIMITS.maxTextLength - this.draft.length;
+    const step = counterStep(left);
+    if (step === this.counterStepSaid) return;
+    this.counterStepSaid = step;
+    this.counterSaid =
+      step === null ? '' : step < 0 ? format(this.t.chatTooLong, { max: LIMITS.maxTextLength }) : format(this.t.chatCharactersLeft, { count: left });
+  }
   /** The error or note on show; its text is made at render, so it follows `lang`. */
   @state() private notice: RtcError | null = null;
   @state() private showPill = false;
@@ -299,6 +312,7 @@ export class RtcChat extends RtcSessionElement {
     super.willUpdate(changed);
     const session = this.session.session;
     this.checkAttributes(changed);
+    if ((changed as PropertyValues).has('draft')) this.sayCounter();
     const persist = PERSISTENCES.includes(this.persist) ? this.persist : 'session';
     if (session) session.chatPersistence = persist;
     if (changed.has('remoteId') && changed.get('remoteId') !== undefined) {
@@ -541,7 +555,11 @@ export class RtcChat extends RtcSessionElement {
           ? html`<progress part="progress" max=${transfer.size || 1} value=${transfer.bytes} aria-label=${transfer.name}></progress>`
           : nothing}
         <div class="file-status">
-          <span>${statusText}</span>
+          ${active
+            ? // Progress changes ten times a second inside the log's live region: not read out. The
+              // final status is a new node, which is.
+              html`<span aria-live="off">${statusText}</span>`
+            : html`<span>${statusText}</span>`}
           ${active
             ? html`<button type="button" part="button cancel-button" class="link-button" @click=${() => this.cancelFile(transfer.id)}>${t.cancel}</button>`
             : nothing}
@@ -636,10 +654,11 @@ export class RtcChat extends RtcSessionElement {
           ></textarea>
         </label>
         ${counter
-          ? html`<span part="counter" class="counter ${this.draft.length > LIMITS.maxTextLength ? 'over' : ''}" aria-live="polite"
+          ? html`<span part="counter" class="counter ${this.draft.length > LIMITS.maxTextLength ? 'over' : ''}" aria-hidden="true"
               >${LIMITS.maxTextLength - this.draft.length}</span
             >`
           : nothing}
+        <span class="visually-hidden" aria-live="polite">${this.counterSaid}</span>
         <button type="submit" part="button send-button" class="icon-button send" aria-label=${t.chatSend} title=${t.chatSend} ?disabled=${!this.draft.trim()}>
           ${icons.send}
         </button>
