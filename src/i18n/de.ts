@@ -101,6 +101,7 @@ export const de: Strings = {
   supportOffline: 'Offline',
   supportClose: 'Schließen',
   supportLauncherUnread: '{label} ({count} ungelesen)',
+  supportLauncherInCall: '{label} (im Gespräch)',
   supportAskName: 'Dein Name',
   supportStart: 'Chat starten',
   supportOfflineNote: 'Gerade ist niemand erreichbar. Hinterlass eine Nachricht, wir antworten hier, sobald wir zurück sind.',

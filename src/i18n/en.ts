@@ -100,6 +100,8 @@ export const en = {
   supportClose: 'Close',
   /** The launcher's accessible name while it shows an unread count; `label` is the site owner's. */
   supportLauncherUnread: '{label} ({count} unread)',
+  /** The launcher's accessible name while a call goes on with the panel closed. */
+  supportLauncherInCall: '{label} (in a call)',
   supportAskName: 'Your name',
   supportStart: 'Start chat',
   supportOfflineNote: 'No one is available right now. Leave a message and we will answer here as soon as we are back.',

@@ -89,8 +89,19 @@ describe('<rtc-support> and <rtc-inbox>', () => {
     const widths = await Promise.all([waitForFrame(visitor, 'remote-video', 'rtc-support >>> rtc-support-panel >>> rtc-call'), waitForFrame(agent, 'remote-video', 'rtc-inbox >>> rtc-call')]);
     expect(Math.min(...widths)).toBeGreaterThan(0);
 
+    // The panel closed during the call: the call goes on, and the launcher says so.
+    const launcher = visitor.locator('rtc-support [part~="launcher"]');
+    await visitor.keyboard.press('Escape');
+    await expect.poll(() => launcher.getAttribute('aria-label')).toBe('Chat with us (in a call)');
+    expect(await launcher.getAttribute('class')).toContain('in-call');
+    expect(await agent.locator('rtc-inbox rtc-call').getAttribute('state')).toBe('connected');
+    await launcher.click();
+    expect(await launcher.getAttribute('class')).not.toContain('in-call');
     await visitor.locator('rtc-support rtc-call [part~="hangup-button"]').click();
     expect(await waitForRtcEvent(agent, 'rtc-ended')).toMatchObject({ reason: 'remote-hangup' });
+    await visitor.keyboard.press('Escape');
+    await expect.poll(() => launcher.getAttribute('aria-label')).toBe('Chat with us');
+    await launcher.click();
     await say(visitor, 'Thanks, I will take the green one.');
     await expect.poll(() => agent.locator('rtc-inbox rtc-chat [part~="bubble"]').allTextContents()).toContain('Thanks, I will take the green one.');
     expect(pageErrors(visitor)).toEqual([]);

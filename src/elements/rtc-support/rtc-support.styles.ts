@@ -62,9 +62,26 @@ export const styles = css`
     outline: 3px solid var(--rtc-focus-ring, #1d4ed8);
     outline-offset: 3px;
   }
+  /* A call goes on behind the closed panel: camera and microphone are live, and the launcher shows it. */
+  .launcher.in-call {
+    background: var(--rtc-success, #15803d);
+    animation: in-call 1.6s ease-out infinite;
+  }
+  @keyframes in-call {
+    from {
+      box-shadow: 0 0 0 0 rgba(21, 128, 61, 0.6);
+    }
+    to {
+      box-shadow: 0 0 0 14px rgba(21, 128, 61, 0);
+    }
+  }
   @media (prefers-reduced-motion: reduce) {
     .launcher {
       transition: none;
+    }
+    .launcher.in-call {
+      animation: none;
+      box-shadow: 0 0 0 4px rgba(21, 128, 61, 0.45);
     }
   }
   .badge {

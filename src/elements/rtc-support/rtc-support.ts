@@ -1,6 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { defineElement } from '../../define.js';
+import type { RtcEvent } from '../../events.js';
 import { styles } from './rtc-support.styles.js';
 import { supportStore } from './support-store.js';
 
@@ -10,7 +11,7 @@ import { supportStore } from './support-store.js';
  */
 const loadPanel = () => import('./support-panel.js');
 
-type PanelModule = Pick<typeof import('./support-panel.js'), 'launcherUnreadLabel' | 'followLanguage'>;
+type PanelModule = Pick<typeof import('./support-panel.js'), 'launcherUnreadLabel' | 'launcherInCallLabel' | 'followLanguage'>;
 
 /**
  * Browsers remember a module that failed to load and fail every later import of the same URL, so
@@ -111,6 +112,8 @@ export class RtcSupport extends LitElement {
   @state() private panelReady = false;
   /** The panel's code did not arrive (network, or a page older than a deploy): the open panel offers to try again. */
   @state() private loadFailed = false;
+  /** A call is on (ringing, connecting, connected): with the panel closed, the launcher says so. */
+  @state() private inCall = false;
   private lastFailure: unknown = undefined;
 
   private loading: Promise<unknown> | null = null;
@@ -250,6 +253,12 @@ export class RtcSupport extends LitElement {
     return this.panel?.launcherUnreadLabel(this, this.label, this.unread) ?? `${this.label} (${this.unread} unread)`;
   }
 
+  /** The launcher's name: the site's label, plus the call behind the closed panel or the unread count. */
+  private launcherLabel(): string {
+    if (this.inCall && !this.open && this.panel) return this.panel.launcherInCallLabel(this, this.label);
+    return this.unread > 0 && !this.open ? this.unreadLabel() : this.label;
+  }
+
   protected override render() {
     const badge = this.unread > 0 && !this.open;
     return html`
@@ -266,6 +275,7 @@ export class RtcSupport extends LitElement {
             .iceServers=${this.iceServers}
             .active=${this.open}
             @rtc-support-close=${() => void this.close()}
+            @rtc-state=${(event: RtcEvent<'rtc-state'>) => (this.inCall = event.detail.state !== 'idle' && event.detail.state !== 'offline')}
           ></rtc-support-panel>`
         : this.open
           ? // No text of ours here: the string tables come with the panel. The site's own label names it.
@@ -281,8 +291,8 @@ export class RtcSupport extends LitElement {
       <button
         type="button"
         part="launcher"
-        class="launcher"
-        aria-label=${badge ? this.unreadLabel() : this.label}
+        class="launcher ${this.inCall && !this.open ? 'in-call' : ''}"
+        aria-label=${this.launcherLabel()}
         title=${this.label}
         aria-expanded=${String(this.open)}
         @click=${() => void this.onLauncherClick()}

@@ -339,6 +339,11 @@ export function launcherUnreadLabel(launcher: Element, label: string, count: num
   return format(stringsOf(launcher).supportLauncherUnread, { label, count });
 }
 
+/** The launcher's accessible name while a call goes on behind the closed panel. */
+export function launcherInCallLabel(launcher: Element, label: string): string {
+  return format(stringsOf(launcher).supportLauncherInCall, { label });
+}
+
 /** Lets the launcher follow `lang` changes too, without the observer in the first download. */
 export function followLanguage(launcher: ReactiveControllerHost & Element): LanguageController {
   return new LanguageController(launcher);
@@ -346,4 +351,4 @@ export function followLanguage(launcher: ReactiveControllerHost & Element): Lang
 
 /** What the launcher uses of this module, also where a retried import (by URL, see rtc-support) finds it. */
 export const PANEL_API = Symbol.for('rtc-elements.support-panel');
-(globalThis as Record<symbol, unknown>)[PANEL_API] = { launcherUnreadLabel, followLanguage };
+(globalThis as Record<symbol, unknown>)[PANEL_API] = { launcherUnreadLabel, launcherInCallLabel, followLanguage };
