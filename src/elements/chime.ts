@@ -2,8 +2,28 @@
  * A short two-tone chime for new messages and calls. Browsers allow audio once the person has
  * interacted with the page; before that it stays silent and the badges still tell.
  */
+/** How often a ringing call chimes again: a phone rings until it is answered, not once. */
+export const RING_EVERY_MS = 3_000;
+
 export class Chime {
   private audio: AudioContext | null = null;
+  private ringTimer: ReturnType<typeof setInterval> | undefined;
+
+  /** Chimes now and every RING_EVERY_MS until stopRinging() (or close()). Ringing twice is one ring. */
+  ring(): void {
+    if (this.ringTimer !== undefined) return;
+    this.play();
+    this.ringTimer = setInterval(() => this.play(), RING_EVERY_MS);
+  }
+
+  stopRinging(): void {
+    clearInterval(this.ringTimer);
+    this.ringTimer = undefined;
+  }
+
+  get ringing(): boolean {
+    return this.ringTimer !== undefined;
+  }
 
   play(): void {
     try {
@@ -26,6 +46,7 @@ export class Chime {
   }
 
   close(): void {
+    this.stopRinging();
     void this.audio?.close();
     this.audio = null;
   }

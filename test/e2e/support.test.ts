@@ -120,8 +120,12 @@ describe('<rtc-support> and <rtc-inbox>', () => {
     expect(await waitForRtcEvent(visitor, 'rtc-incoming')).toMatchObject({ from: agentId, video: true });
     // Nothing captured on the visitor's side until they agree.
     expect(await visitor.evaluate(() => (window as unknown as { __tracks: unknown[] }).__tracks.length)).toBe(0);
+    // A screen reader is told who calls: the panel's own status region, there before the call showed.
+    const ringStatus = visitor.locator('rtc-support rtc-support-panel .visually-hidden[role="status"]');
+    await expect.poll(() => ringStatus.textContent()).toBe('Sam is calling');
     await visitor.locator('rtc-support rtc-call [part~="decline-button"]').click();
     expect(await waitForRtcEvent(agent, 'rtc-ended')).toMatchObject({ reason: 'declined' });
+    await expect.poll(() => ringStatus.textContent()).toBe('');
     expect(await visitor.evaluate(() => (window as unknown as { __tracks: unknown[] }).__tracks.length)).toBe(0);
     // The result stays readable for a moment, then the panel is back to chat with call buttons.
     await expect.poll(() => agent.locator('rtc-inbox rtc-call [part~="status"]').textContent()).toContain('declined');
@@ -240,6 +244,7 @@ describe('<rtc-support> and <rtc-inbox>', () => {
     await waitForRtcEvent(agent, 'rtc-incoming');
     // Who is calling, with the chat so far: not a ringing call over "Pick a conversation".
     await expect.poll(() => agent.locator('rtc-inbox .detail-top strong').textContent()).toBe('Dana');
+    await expect.poll(() => agent.locator('rtc-inbox .visually-hidden[role="status"]').textContent()).toBe('Dana is calling');
     expect(await agent.locator('rtc-inbox rtc-chat [part~="bubble"]').allTextContents()).toEqual(['one question']);
     await agent.locator('rtc-inbox rtc-call [part~="decline-button"]').click();
     await Promise.all([visitor.close(), agent.close()]);

@@ -380,8 +380,14 @@ export class RtcInbox extends RtcSessionElement {
     if (call.direction === 'incoming') {
       this.unarchive(call.remoteId);
       this.selected = call.remoteId;
-      this.sound.play();
     }
+  }
+
+  private onCallState(state: string): void {
+    this.callState = state;
+    // A visitor's call rings until the agent answers or declines (or it ends).
+    if (state === 'ringing') this.sound.ring();
+    else this.sound.stopRinging();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -414,6 +420,8 @@ export class RtcInbox extends RtcSessionElement {
     const current = list.find((c) => c.id === this.selected);
     const inCall = (this.callState !== 'idle' && this.callState !== 'offline') || this.callResult.active;
     return html`<div part="base" class="inbox">
+      <!-- Always there, so a ringing call is read out (the call appears with its status already set). -->
+      <div class="visually-hidden" role="status">${this.callState === 'ringing' ? format(t.stateRinging, { name: current?.name ?? t.someone }) : ''}</div>
       <aside>
         <div class="top">
           <h2>${t.inboxTitle}</h2>
@@ -469,7 +477,7 @@ export class RtcInbox extends RtcSessionElement {
           .peerId=${this.peerId}
           .name=${this.name}
           .iceServers=${this.iceServers}
-          @rtc-state=${(e: CustomEvent<{ state: string }>) => (this.callState = e.detail.state)}
+          @rtc-state=${(e: CustomEvent<{ state: string }>) => this.onCallState(e.detail.state)}
           @rtc-ended=${() => this.callResult.trigger()}
         ></rtc-call>
         ${current

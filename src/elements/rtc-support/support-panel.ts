@@ -220,6 +220,9 @@ export class RtcSupportPanel extends RtcSessionElement {
 
   private onCallState(event: Event): void {
     this.callState = (event as CustomEvent<{ state: CallElementState }>).detail.state;
+    // The agent's call rings until the visitor answers or declines (or it ends).
+    if (this.callState === 'ringing') this.sound.ring();
+    else this.sound.stopRinging();
   }
 
   private async startCall(audioOnly: boolean): Promise<void> {
@@ -291,6 +294,9 @@ export class RtcSupportPanel extends RtcSessionElement {
               <button type="button" part="video-call-button" ?disabled=${!canCall} @click=${() => void this.startCall(false)}>${t.call}</button>
               <button type="button" part="voice-call-button" ?disabled=${!canCall} @click=${() => void this.startCall(true)}>${t.callVoice}</button>
             </div>
+            <!-- The call shows only once it rings, its status already set, which a screen reader would
+                 not read out: this region, always there, says it. -->
+            <div class="visually-hidden" role="status">${this.callState === 'ringing' ? format(t.stateRinging, { name: this.agentName || t.someone }) : ''}</div>
             <rtc-call
               exportparts="base: call"
               ?hidden=${!inCall}
@@ -300,7 +306,7 @@ export class RtcSupportPanel extends RtcSessionElement {
               .iceServers=${this.iceServers}
               .remoteId=${this.agent}
               @rtc-state=${this.onCallState}
-              @rtc-incoming=${this.notify}
+
               @rtc-ended=${() => this.callResult.trigger()}
             ></rtc-call>
             ${availability === 'offline' && !this.elsewhere
