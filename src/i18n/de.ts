@@ -25,6 +25,7 @@ export const de: Strings = {
   shareScreen: 'Bildschirm teilen',
   callControls: 'Anrufsteuerung',
   settings: 'Geräte',
+  devicesHint: 'Kamera, Mikrofon und Lautsprecher erscheinen hier, sobald du sie erlaubt hast – beim ersten Anruf.',
   microphone: 'Mikrofon',
   camera: 'Kamera',
   speaker: 'Lautsprecher',

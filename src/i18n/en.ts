@@ -23,6 +23,8 @@ export const en = {
   shareScreen: 'Share screen',
   callControls: 'Call controls',
   settings: 'Devices',
+  /** Before the first call the browser names no devices (it does once camera and microphone are allowed). */
+  devicesHint: 'Your camera, microphone and speaker are listed here once you have allowed them, at your first call.',
   microphone: 'Microphone',
   camera: 'Camera',
   speaker: 'Speaker',

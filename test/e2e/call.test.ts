@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clickPart, expectMediaReleased, focusedPart, newPage, ownId, pageErrors, waitForFrame, waitForRtcEvent, useEnvironment } from './harness.js';
+import { clickPart, expectMediaReleased, focusedPart, launchChrome, newPage, ownId, pageErrors, waitForFrame, waitForRtcEvent, useEnvironment } from './harness.js';
 
 const env = useEnvironment();
 
@@ -35,6 +35,31 @@ describe('two tabs on the demo call page', () => {
       expect(pageErrors(page)).toEqual([]);
     }
     await Promise.all([alice.close(), bob.close()]);
+  });
+
+  it('Devices before camera and microphone are allowed explains why the list is empty; once allowed it lists them', async () => {
+    // Without the fake-UI flag permissions come only from the context, and this one has none yet.
+    const strict = await launchChrome({ fakeUi: false });
+    try {
+      const context = await strict.newContext();
+      const page = await newPage(context);
+      await page.goto(`${env.server.url}call.html`);
+      await waitForRtcEvent(page, 'rtc-ready');
+      await clickPart(page, 'devices-button');
+      const devices = page.locator('rtc-call [part~="devices"]');
+      await expect.poll(() => devices.textContent()).toContain('listed here once you have allowed them');
+      expect(await devices.locator('select').count()).toBe(0);
+      // Allowed (the browser's prompt answered, as at a first call): opened again, it lists them.
+      await context.grantPermissions(['microphone', 'camera']);
+      await page.evaluate(async () => (await navigator.mediaDevices.getUserMedia({ audio: true, video: true })).getTracks().forEach((t) => t.stop()));
+      await clickPart(page, 'devices-button');
+      await clickPart(page, 'devices-button');
+      await expect.poll(() => devices.locator('select').count()).toBeGreaterThan(0);
+      expect(await devices.textContent()).not.toContain('listed here once');
+      await context.close();
+    } finally {
+      await strict.close();
+    }
   });
 
   it('from the keyboard alone: focus moves to the new state\'s controls instead of falling to the page', async () => {

@@ -270,6 +270,11 @@ export const styles = [
       gap: 10px;
       padding: 8px 12px 0;
     }
+    .devices-hint {
+      margin: 0;
+      font-size: 13px;
+      color: var(--_muted-text);
+    }
     .devices label {
       display: flex;
       flex-direction: column;

@@ -255,6 +255,7 @@ export class RtcCall extends RtcSessionElement {
     this.currentState = this.computeState();
     this.tick.running = this.currentState === 'connected';
     if (this.currentState !== 'idle' && this.currentState !== 'offline' && this.devicesOpen && !this.session.call) this.devicesOpen = false;
+    this.followDevices(this.devicesOpen && this.isConnected);
   }
 
   protected override updated(): void {
@@ -287,6 +288,7 @@ export class RtcCall extends RtcSessionElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.followDevices(false);
     for (const video of [this.localVideo, this.remoteVideo]) if (video) video.srcObject = null;
   }
 
@@ -294,6 +296,16 @@ export class RtcCall extends RtcSessionElement {
     this.devicesOpen = !this.devicesOpen;
     if (this.devicesOpen) this.devices = await listDevices();
   }
+
+  /** A headset plugged in while the list is open shows up in it (the browser says devicechange). */
+  private followDevices(on: boolean): void {
+    if (on) navigator.mediaDevices?.addEventListener('devicechange', this.onDeviceChange);
+    else navigator.mediaDevices?.removeEventListener('devicechange', this.onDeviceChange);
+  }
+
+  private onDeviceChange = async () => {
+    if (this.devicesOpen) this.devices = await listDevices();
+  };
 
   private chooseDevice(kind: 'audioinput' | 'videoinput' | 'audiooutput', event: Event): void {
     const deviceId = (event.target as HTMLSelectElement).value;
@@ -429,7 +441,9 @@ export class RtcCall extends RtcSessionElement {
             </select></label
           >`
         : nothing;
+    const none = !this.devices.audioinput.length && !this.devices.videoinput.length && !this.devices.audiooutput.length;
     return html`<div part="devices" class="devices" role="group" aria-label=${t.settings}>
+      ${none ? html`<p class="devices-hint">${t.devicesHint}</p>` : nothing}
       ${select('audioinput', t.microphone, session?.devices.audioinput)} ${select('videoinput', t.camera, session?.devices.videoinput)}
       ${'setSinkId' in HTMLMediaElement.prototype ? select('audiooutput', t.speaker, this.speakerId) : nothing}
     </div>`;
