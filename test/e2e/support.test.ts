@@ -129,6 +129,9 @@ describe('<rtc-support> and <rtc-inbox>', () => {
     expect(await visitor.evaluate(() => (window as unknown as { __tracks: unknown[] }).__tracks.length)).toBe(0);
     // The result stays readable for a moment, then the panel is back to chat with call buttons.
     await expect.poll(() => agent.locator('rtc-inbox rtc-call [part~="status"]').textContent()).toContain('declined');
+    // Only how it ended: no id field or Call buttons of an idle call element under it.
+    expect(await agent.locator('rtc-inbox rtc-call [part~="remote-id-input"]').isVisible()).toBe(false);
+    expect(await agent.locator('rtc-inbox rtc-call [part~="controls"]').isVisible()).toBe(false);
     await expect.poll(() => visitor.locator('rtc-support [part~="video-call-button"]').isVisible(), { timeout: 10_000 }).toBe(true);
     // Offered again and accepted: the call connects.
     await agent.locator('rtc-inbox [part~="offer-voice-button"]').click();

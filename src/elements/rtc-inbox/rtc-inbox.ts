@@ -216,6 +216,12 @@ export class RtcInbox extends RtcSessionElement {
         height: 300px;
         min-height: 0;
       }
+      /* Once a call ended, the call stays a moment to say how; its idle controls (an id field, Call)
+         are the console's own buttons' job. */
+      rtc-call[state='idle']::part(controls),
+      rtc-call[state='idle']::part(own-id) {
+        display: none;
+      }
       rtc-chat {
         flex: 1;
         min-height: 0;

@@ -111,6 +111,11 @@ export class RtcSupportPanel extends RtcSessionElement {
         min-height: 0;
         --rtc-radius: 0;
       }
+      /* Once a call ended, the call stays a moment to say how; starting another is the panel's call buttons' job. */
+      rtc-call[state='idle']::part(controls),
+      rtc-call[state='idle']::part(own-id) {
+        display: none;
+      }
       rtc-call.calling-only {
         height: min(200px, 36vh);
       }
