@@ -5,7 +5,9 @@ import { defineElement } from '../../define.js';
 import { dispatchRtc, type CallElementState } from '../../events.js';
 import type { Strings } from '../../i18n/en.js';
 import { clearsWhenOnline, errorText } from '../../i18n/error-text.js';
+import { elementLanguage } from '../../i18n/language.js';
 import { format } from '../../i18n/localize.js';
+import { formatDecimal } from '../../i18n/numbers.js';
 import type { Call } from '../../session/call.js';
 import type { CallEndReason } from '../../session/call-machine.js';
 import { isScreenShareCancel, RtcError } from '../../session/errors.js';
@@ -173,9 +175,10 @@ export class RtcCall extends RtcSessionElement {
 
   /** Puts keyboard focus on the first control that can be used now (Answer while ringing, Cancel while calling…). */
   override focus(options?: FocusOptions): void {
-    const control = this.renderRoot.querySelector<HTMLElement>('.controls :is(input, button):not([disabled])');
-    if (control) control.focus(options);
-    else super.focus(options);
+    const controls = this.renderRoot.querySelectorAll<HTMLElement>('.controls :is(input, button):not([disabled])');
+    // A host may hide some (a console shows only how a call ended): the status then, which says it.
+    const control = [...controls].find((c) => c.checkVisibility?.() ?? true) ?? this.renderRoot.querySelector<HTMLElement>('[part~="status"]');
+    control?.focus(options);
   }
 
   /** Answers the ringing call; the camera and microphone start now. */
@@ -259,9 +262,6 @@ export class RtcCall extends RtcSessionElement {
   }
 
   protected override updated(): void {
-    // Each state has its own controls: the one just pressed (Call, Answer, Cancel, Hang up) is gone.
-    // Focus goes to the first control of the new state rather than falling to the page.
-    if (this.focusInControls && !this.shadowRoot!.activeElement) this.focus();
     const call = this.session.call;
     this.bindStream(this.localVideo, call?.localStream ?? null);
     this.bindStream(this.remoteVideo, call?.remoteStream ?? null);
@@ -277,6 +277,16 @@ export class RtcCall extends RtcSessionElement {
       dispatchRtc(this, 'rtc-state', { state: stateNow });
       if (stateNow === 'connected' && previous !== 'connected' && call) dispatchRtc(this, 'rtc-connected', { remoteId: call.remoteId });
     }
+    this.keepFocus();
+  }
+
+  /**
+   * Each state has its own controls: the one just pressed (Call, Answer, Cancel, Hang up) is gone.
+   * Focus goes to the first control of the new state rather than falling to the page. Run once the
+   * state attribute is set, since a host may style controls by it (see focus()).
+   */
+  private keepFocus(): void {
+    if (this.focusInControls && !this.shadowRoot!.activeElement) this.focus();
   }
 
   private bindStream(video: HTMLVideoElement | undefined, stream: MediaStream | null): void {
@@ -453,7 +463,7 @@ export class RtcCall extends RtcSessionElement {
     const t = this.t;
     const q = call.quality;
     const label = { good: t.qualityGood, fair: t.qualityFair, poor: t.qualityPoor, unknown: t.qualityUnknown }[q.level];
-    const detail = q.rttMs !== undefined ? format(t.qualityDetail, { rtt: q.rttMs, loss: q.lossPercent ?? 0 }) : '';
+    const detail = q.rttMs !== undefined ? format(t.qualityDetail, { rtt: formatDecimal(q.rttMs, elementLanguage(this)), loss: formatDecimal(q.lossPercent ?? 0, elementLanguage(this)) }) : '';
     return html`<span part="quality" class="quality ${q.level}" role="img" aria-label="${label}${detail ? `: ${detail}` : ''}" title="${label}${detail ? ` — ${detail}` : ''}">
       <i></i><i></i><i></i>
     </span>`;
@@ -493,7 +503,7 @@ export class RtcCall extends RtcSessionElement {
             <span class="name">${t.you}</span>
           </div>
           <div class="topline">
-            <span part="status" class="status" role="status" aria-live="polite">${this.statusText(state, call)}</span>
+            <span part="status" class="status" role="status" aria-live="polite" tabindex="-1">${this.statusText(state, call)}</span>
             ${state === 'connected' && call?.connectedAt ? html`<span part="timer" class="timer">${clock(Date.now() - call.connectedAt)}</span>` : nothing}
             ${state === 'connected' && call ? this.renderQuality(call) : nothing}
           </div>

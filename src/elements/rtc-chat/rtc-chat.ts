@@ -8,6 +8,7 @@ import { elementLanguage } from '../../i18n/language.js';
 import type { Strings } from '../../i18n/en.js';
 import { clearsWhenOnline, errorText } from '../../i18n/error-text.js';
 import { format } from '../../i18n/localize.js';
+import { formatBytes } from '../../i18n/numbers.js';
 import type { ChatEntry } from '../../session/chat-log.js';
 import type { ChatPersistence } from '../../session/chat.js';
 import { isPreviewableImage } from '../../session/chunking.js';
@@ -35,17 +36,6 @@ const FRAME_FALLBACK_MS = 250;
 const COUNTER_FROM = LIMITS.maxTextLength - 500;
 
 
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
-}
 
 // One formatter per language: building one per row and render was a third of the page's time in a burst.
 const clockFormats = new Map<string, Intl.DateTimeFormat>();
@@ -527,14 +517,14 @@ export class RtcChat extends RtcSessionElement {
     </div>`;
   }
 
-  private renderTransfer(transfer: Transfer, t: Strings) {
+  private renderTransfer(transfer: Transfer, lang: string, t: Strings) {
     const local = transfer.direction === 'out';
     const active = transfer.status === 'sending' || transfer.status === 'receiving' || transfer.status === 'verifying';
     const percent = transfer.size ? Math.floor((transfer.bytes / transfer.size) * 100) : 100;
     const url = transfer.status === 'done' && !local ? this.urlFor(transfer) : null;
     const statusText = {
-      sending: format(t.fileSending, { percent, speed: formatBytes(transfer.bytesPerSecond) }),
-      receiving: format(t.fileReceiving, { percent, speed: formatBytes(transfer.bytesPerSecond) }),
+      sending: format(t.fileSending, { percent, speed: formatBytes(transfer.bytesPerSecond, lang) }),
+      receiving: format(t.fileReceiving, { percent, speed: formatBytes(transfer.bytesPerSecond, lang) }),
       verifying: t.fileVerifying,
       done: local ? t.fileDelivered : t.fileReceived,
       cancelled: transfer.cancelledBy === 'remote' ? t.fileCancelledRemote : t.fileCancelled,
@@ -549,7 +539,7 @@ export class RtcChat extends RtcSessionElement {
           ${url
             ? html`<a part="download" href=${url} download=${transfer.name}>${transfer.name}</a>`
             : html`<span class="file-name">${transfer.name}</span>`}
-          <span class="file-size">${formatBytes(transfer.size)}</span>
+          <span class="file-size">${formatBytes(transfer.size, lang)}</span>
         </div>
         ${active
           ? html`<progress part="progress" max=${transfer.size || 1} value=${transfer.bytes} aria-label=${transfer.name}></progress>`
@@ -597,7 +587,7 @@ export class RtcChat extends RtcSessionElement {
         ${repeat(
           visibleRows,
           (row) => (row.kind === 'message' ? `m:${row.entry.from}:${row.entry.id}` : `f:${row.transfer.id}`),
-          (row) => (row.kind === 'message' ? this.renderMessage(row.entry, lang, t) : this.renderTransfer(row.transfer, t)),
+          (row) => (row.kind === 'message' ? this.renderMessage(row.entry, lang, t) : this.renderTransfer(row.transfer, lang, t)),
         )}
       </div>
       ${this.showPill

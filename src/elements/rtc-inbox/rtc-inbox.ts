@@ -4,7 +4,9 @@ import { repeat } from 'lit/directives/repeat.js';
 import { TickController } from '../../controllers/tick-controller.js';
 import { LingerController } from '../../controllers/linger-controller.js';
 import { defineElement } from '../../define.js';
+import { elementLanguage } from '../../i18n/language.js';
 import { format } from '../../i18n/localize.js';
+import { formatDuration } from '../../i18n/numbers.js';
 import type { Call } from '../../session/call.js';
 import type { Presence } from '../../session/protocol.js';
 import type { SessionEvents } from '../../session/rtc-session.js';
@@ -30,12 +32,6 @@ export interface InboxConversation {
 /** Conversations the console keeps open at once; older quiet ones are let go (their transcript stays saved). */
 const MAX_HELD = 200;
 
-function since(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s}s`;
-  const m = Math.round(s / 60);
-  return m < 60 ? `${m} min` : `${Math.floor(m / 60)} h ${m % 60} min`;
-}
 
 /** The unread count our title shows, e.g. "(3) ". */
 const UNREAD_PREFIX = /^\(\d+\) /;
@@ -422,6 +418,7 @@ export class RtcInbox extends RtcSessionElement {
 
   protected override render() {
     const t = this.t;
+    const lang = elementLanguage(this);
     const list = this.list;
     const current = list.find((c) => c.id === this.selected);
     const inCall = (this.callState !== 'idle' && this.callState !== 'offline') || this.callResult.active;
@@ -456,9 +453,9 @@ export class RtcInbox extends RtcSessionElement {
                 <span class="who">${c.name}</span>
                 ${c.unread
                   ? html`<span part="unread" class="unread" aria-label=${format(t.inboxUnread, { count: c.unread })}>${c.unread}</span>`
-                  : html`<span class="waiting">${c.waitingSince ? format(t.inboxWaiting, { time: since(Date.now() - c.waitingSince) }) : ''}</span>`}
+                  : html`<span class="waiting">${c.waitingSince ? format(t.inboxWaiting, { time: formatDuration(Date.now() - c.waitingSince, lang) }) : ''}</span>`}
                 <span class="page" title=${c.page?.url ?? ''}>${c.page ? c.page.title || c.page.url : ''}</span>
-                ${c.unread && c.waitingSince ? html`<span class="waiting">${format(t.inboxWaiting, { time: since(Date.now() - c.waitingSince) })}</span>` : html`<span></span>`}
+                ${c.unread && c.waitingSince ? html`<span class="waiting">${format(t.inboxWaiting, { time: formatDuration(Date.now() - c.waitingSince, lang) })}</span>` : html`<span></span>`}
                 <span class="last">${c.lastText}</span>
               </button>
             </li>`,
