@@ -35,6 +35,8 @@ export function acquireSession(options: SessionOptions): RtcSession {
     entry.timer = undefined;
     entry.refs++;
     if (options.name && !entry.session.name) entry.session.name = options.name;
+    // An element naming other ICE servers (rotated TURN credentials): connections from now on use them.
+    if (options.iceServers) entry.session.setIceServers(options.iceServers);
     return entry.session;
   }
   if (!pageHideListening && typeof window !== 'undefined') {

@@ -223,6 +223,13 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
     for (const conversation of this.conversations.values()) conversation.send({ type: 'presence', status: presence });
   }
 
+  /** ICE servers for the connections made from now on (those already up keep theirs). */
+  setIceServers(iceServers: RTCIceServer[]): void {
+    this.iceServers = iceServers;
+    // PeerJS reads its options' config for every new RTCPeerConnection.
+    if (this.peer) this.peer.options.config = { ...this.peer.options.config, iceServers };
+  }
+
   /** The name sent to remote peers (cut to what a receiver accepts: a longer one would get every `hello` dropped). */
   get name(): string {
     return this.ownName;

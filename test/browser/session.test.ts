@@ -1,5 +1,5 @@
 import type { RtcSession } from '../../src/index.js';
-import { BROKER, equal, lib, uniqueId, until } from './helpers.js';
+import { BROKER, assert, equal, lib, uniqueId, until } from './helpers.js';
 
 const { acquireSession, releaseSession, liveSessionCount } = lib;
 
@@ -26,6 +26,32 @@ describe('a session\'s name', () => {
       equal(b.dropped, 0, 'no hello was dropped');
     } finally {
       for (const release of releases) release();
+      releaseSession(a);
+      releaseSession(b);
+      await until(() => liveSessionCount() === 0, 'sessions released');
+    }
+  });
+});
+
+describe('a session\'s ICE servers', () => {
+  it('an element naming other ICE servers (rotated TURN credentials) gets them for the next connections', async () => {
+    const id = uniqueId('ice');
+    const first: RTCIceServer[] = [{ urls: 'stun:127.0.0.1:3478' }];
+    const rotated: RTCIceServer[] = [{ urls: 'turn:127.0.0.1:3478', username: 'u2', credential: 'p2' }];
+    const a = acquireSession({ server: new URL(BROKER), peerId: id, iceServers: first });
+    const b = acquireSession({ server: new URL(BROKER), peerId: uniqueId('icepeer') });
+    const releases = [a.conversation(b.peerId).retain(), b.conversation(a.peerId).retain()];
+    let again: RtcSession | null = null;
+    try {
+      await Promise.all([online(a), online(b)]);
+      again = acquireSession({ server: new URL(BROKER), peerId: id, iceServers: rotated });
+      assert(again === a, 'the same shared session');
+      await a.conversation(b.peerId).connect();
+      const pc = (a.peer!.connections as Record<string, { peerConnection: RTCPeerConnection }[]>)[b.peerId]![0]!.peerConnection;
+      equal(JSON.stringify(pc.getConfiguration().iceServers?.map((s) => s.username)), JSON.stringify(['u2']));
+    } finally {
+      for (const release of releases) release();
+      if (again) releaseSession(again);
       releaseSession(a);
       releaseSession(b);
       await until(() => liveSessionCount() === 0, 'sessions released');
