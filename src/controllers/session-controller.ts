@@ -132,6 +132,16 @@ export class SessionController implements ReactiveController {
   }
 
   private unbind(): void {
+    // The call this element showed ends with it (it was its view), a moment later: the element
+    // still says how, so a host that changed peer-id or server mid-call hears rtc-ended.
+    const call = this.call;
+    if (call && !call.ended) {
+      const off = call.on('ended', (detail) => {
+        off();
+        this.callbacks.callEnded?.(call, detail);
+        this.host.requestUpdate();
+      });
+    }
     this.unfollow();
     for (const dispose of this.disposers.splice(0)) dispose();
     if (this.session) releaseSession(this.session);

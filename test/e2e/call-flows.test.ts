@@ -157,6 +157,20 @@ describe('call control over the rtc-control channel', () => {
     await Promise.all([alice!.page.close(), bob!.page.close()]);
   });
 
+  it('changing peer-id mid-call ends the call on both sides, and the element says so (rtc-ended)', async () => {
+    const [alice, bob] = await openCallTabs(env.context, env.server.url, 2);
+    await connect(alice!, bob!);
+    await clearEvents(bob!.page);
+    const newId = uniqueId('renamed');
+    await bob!.page.evaluate((id) => document.querySelector('rtc-call')!.setAttribute('peer-id', id), newId);
+    expect(await waitForRtcEvent(bob!.page, 'rtc-ended')).toBeTruthy();
+    expect(await waitForRtcEvent(alice!.page, 'rtc-ended')).toBeTruthy();
+    // Bob is then reachable under the new id.
+    expect(await waitForRtcEvent(bob!.page, 'rtc-ready')).toMatchObject({ peerId: newId });
+    await expectMediaReleased(bob!.page);
+    await Promise.all([alice!.page.close(), bob!.page.close()]);
+  });
+
   it('the other tab closing ends the call within 5 s as connection-lost', async () => {
     const [alice, bob] = await openCallTabs(env.context, env.server.url, 2);
     await connect(alice!, bob!);
