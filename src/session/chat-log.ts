@@ -29,6 +29,8 @@ export const MAX_ENTRIES = 2_000;
  * send walk thousands of entries. The log holds at most MAX_ENTRIES + TRIM_SLACK removable ones.
  */
 export const TRIM_SLACK = 100;
+/** Trimmed remote ids remembered to drop late re-sends (a few kilobytes). */
+const FORGOTTEN_KEPT = 5_000;
 
 /**
  * The most of one transcript the page stores, in JSON characters (browsers give an origin about 5
@@ -99,6 +101,7 @@ export class ChatLog {
       if (excess > 0 && !undelivered) {
         excess--;
         this.byId.delete(this.key(entry.from, entry.id));
+        if (entry.from === 'remote') this.forgetRemote(entry.id);
       } else keep.push(entry);
     }
     this.list = keep;
@@ -111,9 +114,20 @@ export class ChatLog {
     return entry;
   }
 
+  /**
+   * Ids of remote messages trimmed from the log, newest last (at most FORGOTTEN_KEPT): a peer whose
+   * receipt got lost re-sends an old message, which must not show up again as new.
+   */
+  private forgotten = new Set<string>();
+
+  private forgetRemote(id: string): void {
+    this.forgotten.add(id);
+    if (this.forgotten.size > FORGOTTEN_KEPT) this.forgotten.delete(this.forgotten.values().next().value!);
+  }
+
   /** Adds a remote message; null when this id was already received (a re-send). */
   addRemote(message: ChatMessage, name: string): ChatEntry | null {
-    if (this.byId.has(this.key('remote', message.id))) return null;
+    if (this.byId.has(this.key('remote', message.id)) || this.forgotten.has(message.id)) return null;
     const entry: ChatEntry = { id: message.id, from: 'remote', name, text: message.text, ts: message.ts, at: Date.now(), status: 'received' };
     this.push(entry);
     return entry;
