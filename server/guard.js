@@ -3,6 +3,9 @@
 // without limits one of them could fill the server's memory (peer queues messages for absent ids)
 // or its log (one line per unparsable frame).
 
+/** How long a socket closed for abuse may take to answer the close before it is cut. */
+const CLOSE_GRACE_MS = 1_000;
+
 export const BROKER_LIMITS = Object.freeze({
   /** Largest frame accepted (ws closes the socket with 1009 beyond it). An SDP offer is a few KiB. */
   maxFrameBytes: 64 * 1024,
@@ -71,6 +74,10 @@ export function guardSocket(socket, { limits = BROKER_LIMITS, now = Date.now, on
     closed = true;
     onClose(reason);
     socket.close(1008, reason);
+    // ws goes on handing peer every frame until the client answers the close, and a hostile one
+    // never does: read nothing more, and cut the connection if it has not gone in a second.
+    socket.pause();
+    setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref?.();
   };
   socket.on('message', (data) => {
     if (closed) return;

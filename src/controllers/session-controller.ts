@@ -112,6 +112,8 @@ export class SessionController implements ReactiveController {
 
   private follow(call: Call, announce = true): void {
     this.unfollow();
+    // The same call again (the element moved, or re-bound to the same session): one listener is enough.
+    if (this.lingering?.call === call) this.stopLingering();
     this.call = call;
     this.callDisposers.push(
       call.on('change', () => this.host.requestUpdate()),
@@ -126,6 +128,14 @@ export class SessionController implements ReactiveController {
     this.host.requestUpdate();
   }
 
+  /** The call of a session let go of, heard until it ends (see unbind); dropped when followed again. */
+  private lingering: { call: Call; off: Unsubscribe } | null = null;
+
+  private stopLingering(): void {
+    this.lingering?.off();
+    this.lingering = null;
+  }
+
   private unfollow(): void {
     for (const dispose of this.callDisposers.splice(0)) dispose();
     this.call = null;
@@ -135,12 +145,14 @@ export class SessionController implements ReactiveController {
     // The call this element showed ends with it (it was its view), a moment later: the element
     // still says how, so a host that changed peer-id or server mid-call hears rtc-ended.
     const call = this.call;
+    this.stopLingering();
     if (call && !call.ended) {
       const off = call.on('ended', (detail) => {
-        off();
+        this.stopLingering();
         this.callbacks.callEnded?.(call, detail);
         this.host.requestUpdate();
       });
+      this.lingering = { call, off };
     }
     this.unfollow();
     for (const dispose of this.disposers.splice(0)) dispose();

@@ -96,7 +96,11 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
   }
 
   async start(): Promise<void> {
-    if (this.iceServers === undefined) this.iceServers = await fetchIceServers(this.server);
+    if (this.iceServers === undefined) {
+      const fetched = await fetchIceServers(this.server);
+      // An element may have named its own meanwhile (setIceServers): those win.
+      this.iceServers ??= fetched;
+    }
     if (this.destroyed) return;
     this.connect();
   }

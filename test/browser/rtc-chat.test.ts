@@ -94,6 +94,11 @@ describe('<rtc-chat> attributes', () => {
     chat.setAttribute('remote-id', 'bob');
     await chat.updateComplete;
     equal(input.disabled, false, 'can write once fixed');
+    // Broken again at run time: reported, and shown (the switch to another conversation clears old notices only).
+    chat.setAttribute('remote-id', 'bob again!');
+    await chat.updateComplete;
+    equal(errors.length, 2);
+    equal(chat.shadowRoot!.querySelector('[part~="notice"]')?.textContent?.trim(), 'This element is not set up correctly.');
   });
 
   it('reports a max-file-size or persist it cannot use, once each, and goes on with the default', async () => {

@@ -99,8 +99,10 @@ describe('<rtc-support> and <rtc-inbox>', () => {
     expect(await launcher.getAttribute('class')).not.toContain('in-call');
     await visitor.locator('rtc-support rtc-call [part~="hangup-button"]').click();
     expect(await waitForRtcEvent(agent, 'rtc-ended')).toMatchObject({ reason: 'remote-hangup' });
-    // Hang up went away with the call; the panel hides an idle call's controls, so focus is on how it ended.
+    // Hang up went away with the call; the panel hides an idle call's controls, so focus is on how it ended,
+    // and when the ended call hides a few seconds later, on the call buttons.
     await expect.poll(() => focusedPart(visitor)).toBe('status');
+    await expect.poll(() => focusedPart(visitor), { timeout: 10_000 }).toBe('video-call-button');
     await visitor.keyboard.press('Escape');
     await expect.poll(() => launcher.getAttribute('aria-label')).toBe('Chat with us');
     await launcher.click();
@@ -431,8 +433,11 @@ describe('<rtc-support> and <rtc-inbox>', () => {
     expect(await retry.getAttribute('aria-label')).toBe('Hilfe');
     expect(await page.locator('rtc-support [part~="panel"][aria-busy]').count()).toBe(0);
     fail = false;
-    await retry.click();
+    await retry.focus();
+    await page.keyboard.press('Enter');
     await page.locator('rtc-support rtc-chat [part~="input"]').waitFor();
+    // The button went away with the spinner: focus went on into the chat.
+    await expect.poll(() => focusedPart(page)).toBe('input');
     expect(pageErrors(page)).toEqual([]);
     await page.close();
   });

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { createConnection, createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -390,6 +391,45 @@ describe('broker', () => {
     // The others are untouched.
     a.send({ type: 'OFFER', dst: 'b', payload: {} });
     expect((await b.next('OFFER')).src).toBe('a');
+  });
+
+  it('a flooding client that never answers the close is cut off, and little of its flood is relayed', async () => {
+    const { info } = await start();
+    const b = connect(info, 'b', 'tb');
+    await b.next('OPEN');
+    let offers = 0;
+    b.ws.on('message', (data) => JSON.parse(String(data)).type === 'OFFER' && offers++);
+    // A raw WebSocket client (ws's own would answer the close frame at once).
+    const url = new URL(`${info.wsUrl}/peerjs?key=peerjs&id=f&token=tf`);
+    const socket = createConnection(Number(url.port), url.hostname);
+    await once(socket, 'connect');
+    socket.write(
+      `GET ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+    );
+    await once(socket, 'data'); // 101 Switching Protocols (and OPEN)
+    const frame = (text: string) => {
+      const payload = Buffer.from(text);
+      const mask = randomBytes(4);
+      const header = payload.length < 126 ? Buffer.from([0x81, 0x80 | payload.length]) : Buffer.from([0x81, 0x80 | 126, payload.length >> 8, payload.length & 255]);
+      return Buffer.concat([header, mask, Buffer.from(payload.map((byte, i) => byte ^ mask[i % 4]!))]);
+    };
+    socket.on('error', () => {}); // the cut comes as ECONNRESET
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    let sent = 0;
+    const flood = setInterval(() => {
+      if (!socket.destroyed) socket.write(Buffer.concat(Array.from({ length: 500 }, () => frame(JSON.stringify({ type: 'OFFER', dst: 'b', payload: { i: sent++ } })))));
+    }, 10);
+    try {
+      const started = Date.now();
+      await closed;
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      clearInterval(flood);
+    }
+    // What was already read when the limit tripped may go through; the flood after it does not.
+    expect(sent).toBeGreaterThan(5_000);
+    expect(offers).toBeLessThan(5_000);
   });
 
   it('closes a socket that keeps sending frames that are not broker messages, with one log line', async () => {

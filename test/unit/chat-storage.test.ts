@@ -101,6 +101,25 @@ describe('storing transcripts', () => {
     chat.dispose();
   });
 
+  it('a store full of someone else\'s data: less of this conversation is kept, the outbox whole', () => {
+    const storage = new SmallStorage(3_000);
+    storage.setItem('the-site-s-own-data', 'x'.repeat(1_800)); // not ours to evict
+    const key = `${TRANSCRIPT_KEY_PREFIX}now`;
+    const { chat, errors } = chatOn(storage, key);
+    for (let i = 0; i < 12; i++) chat.receive({ type: 'chat', id: `r${i}`, text: `reply ${i} ${'y'.repeat(60)}`, ts: i });
+    chat.send('still to deliver');
+    chat.saveNow();
+    const stored = ChatLog.from(JSON.parse(storage.getItem(key)!)).entries;
+    expect(stored.length).toBeLessThan(13);
+    expect(stored.length).toBeGreaterThan(1);
+    expect(stored.at(-1)!.text).toBe('still to deliver');
+    // The newest of the rest, in order.
+    expect(stored.slice(0, -1).map((e) => e.id)).toEqual(chat.log.entries.slice(13 - stored.length, 12).map((e) => e.id));
+    expect(errors).toEqual([]);
+    expect(storage.getItem('the-site-s-own-data')).not.toBeNull();
+    chat.dispose();
+  });
+
   it('says so once when not even the outbox fits, and again after a save has worked', () => {
     const storage = new SmallStorage(600);
     const key = `${TRANSCRIPT_KEY_PREFIX}now`;

@@ -301,6 +301,8 @@ export class RtcChat extends RtcSessionElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
     const session = this.session.session;
+    // Another conversation: the last one's notice goes (before a bad new remote-id gets its own).
+    if (changed.has('remoteId') && changed.get('remoteId') !== undefined) this.notice = null;
     this.checkAttributes(changed);
     if ((changed as PropertyValues).has('draft')) this.sayCounter();
     const persist = PERSISTENCES.includes(this.persist) ? this.persist : 'session';
@@ -312,7 +314,6 @@ export class RtcChat extends RtcSessionElement {
       this.keepDraft(this.chatController.chat?.remoteId, this.draft);
       this.draft = (this.target && this.drafts.get(this.target)) || '';
       if (this.target) this.drafts.delete(this.target);
-      this.notice = null;
       this.shownRows = RENDER_WINDOW;
       this.revokeUrls();
     }

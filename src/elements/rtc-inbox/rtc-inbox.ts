@@ -392,8 +392,18 @@ export class RtcInbox extends RtcSessionElement {
     else this.sound.stopRinging();
   }
 
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    // The ended call's few seconds are over and it hid with the focus in it: on to the chat.
+    // (Asked before the render: hiding it drops the focus.)
+    if (this.callElement?.hidden && this.focusWasInCall) this.renderRoot.querySelector('rtc-chat')?.focus();
+  }
+
+  private focusWasInCall = false;
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
+    this.focusWasInCall = !!this.callElement && this.shadowRoot!.activeElement === this.callElement;
     // Built once per update: render reads the same snapshot.
     this.list = this.conversations;
     this.showUnreadInTitle(this.list.reduce((sum, c) => sum + c.unread, 0));

@@ -140,6 +140,8 @@ export class RtcSupport extends LitElement {
     supportStore(this.agent).clear();
     this.open = false;
     this.unread = 0;
+    // Its call ends with the panel, which will not say so any more.
+    this.inCall = false;
     // Dropping the panel releases its session; the next open starts a new visitor.
     this.panelReady = false;
     void this.updateComplete.then(() => (this.panelReady = !!this.loading));
@@ -212,10 +214,19 @@ export class RtcSupport extends LitElement {
     this.renderRoot.querySelector<HTMLButtonElement>('.launcher')?.focus();
   }
 
+  /** The try-again button goes away with the spinner: focus goes on into the panel once it is there. */
+  private retry(): Promise<void> {
+    return this.focusPanelWhenLoaded();
+  }
+
   /** The launcher opens the panel with focus where the visitor acts first; it closes it in place. */
   private async onLauncherClick(): Promise<void> {
     this.toggle();
-    if (!this.open) return;
+    if (this.open) await this.focusPanelWhenLoaded();
+  }
+
+  /** Loads the panel if needed, then focuses where the visitor acts first in it. */
+  private async focusPanelWhenLoaded(): Promise<void> {
     await this.prefetch();
     await this.updateComplete;
     // Only if the visitor has not moved on meanwhile (closed it again, focused something else).
@@ -282,7 +293,7 @@ export class RtcSupport extends LitElement {
             this.loadFailed
             ? // Still no text of ours: the button does what the launcher does, so it takes the site's label.
               html`<div part="panel" class="panel loading" role="status" aria-label=${this.label}>
-                <button type="button" part="retry-button" class="retry" aria-label=${this.label} title=${this.label} @click=${() => void this.prefetch()}>
+                <button type="button" part="retry-button" class="retry" aria-label=${this.label} title=${this.label} @click=${() => void this.retry()}>
                   ${retryIcon}
                 </button>
               </div>`

@@ -218,9 +218,24 @@ export class RtcSupportPanel extends RtcSessionElement {
     return this.session.session?.conversations.get(this.agent)?.remoteName || '';
   }
 
+  private focusWasInCall = false;
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    this.focusWasInCall = !!this.callElement && this.shadowRoot!.activeElement === this.callElement;
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
     // Opening the panel shows the newest messages: they are read now.
     if (changed.has('active') && this.active) this.renderRoot.querySelector('rtc-chat')?.markRead();
+    // The ended call's few seconds are over and it hid with the focus in it: on to the call
+    // buttons, where the next call starts. (Asked before the render: hiding it drops the focus.)
+    const call = this.callElement;
+    if (call?.hidden && this.focusWasInCall) {
+      const button = this.renderRoot.querySelector<HTMLButtonElement>('[part~="video-call-button"]:not([disabled])');
+      if (button) button.focus();
+      else this.renderRoot.querySelector('rtc-chat')?.focus();
+    }
   }
 
   private onCallState(event: Event): void {
