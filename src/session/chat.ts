@@ -320,6 +320,11 @@ export class Chat extends Emitter<ChatEvents> {
       .finally(() => (this.dialling = false));
   }
 
+  /** Whether an element shows this chat (files offered to a chat nobody sees are refused). */
+  get shown(): boolean {
+    return this.holders > 0;
+  }
+
   /** True while messages wait because the other side cannot be reached. */
   get waiting(): boolean {
     return !this.conversation.isOpen && this.log.pendingCount > 0;

@@ -748,6 +748,13 @@ export class FileTransfers extends Emitter<FileTransferEvents> {
     }
   }
 
+  /** Says no to an offer before anything of it is kept (the page shows no chat to receive it in). */
+  refuseOffer(offer: FileOfferMessage): void {
+    if (!isValidId(offer.id) || this.jobs.has(offer.id) || this.refused.has(offer.id)) return;
+    if (this.mayAnswerRefusal()) this.refuse(offer.id, 'failed');
+    else this.remember(offer.id);
+  }
+
   private refuse(id: string, reason: TransferEndReason): void {
     this.host.send({ type: 'file-cancel', id, reason });
     this.remember(id);

@@ -315,7 +315,10 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
   private onMessage(conversation: Conversation, message: ControlMessage): void {
     if (message.type === 'chat' || message.type === 'ack' || message.type === 'acks' || message.type === 'typing' || message.type.startsWith('file-')) {
       const chat = this.chat(conversation.remoteId);
-      if (!chat.receive(message)) chat.files.receive(message);
+      // A page that shows no chat with this peer (a call-only page) cannot take a file: nobody would
+      // see it, yet it would hold up to max-file-size in memory. Say no at once, as for a ring below.
+      if (message.type === 'file-offer' && !chat.shown) chat.files.refuseOffer(message);
+      else if (!chat.receive(message)) chat.files.receive(message);
     } else if (message.type === 'ring') {
       const busy = this.activeCall && !this.activeCall.ended;
       if (busy) {

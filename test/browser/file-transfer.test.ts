@@ -75,7 +75,13 @@ describe('file transfer between two sessions in one page', () => {
     sessionB = acquireSession({ server: new URL(BROKER), peerId: uniqueId('fb') });
     await Promise.all([online(sessionA), online(sessionB)]);
     // Both sides hold their conversation so the control channel outlives the idle timers.
-    releaseConversations = [sessionB.conversation(sessionA.peerId).retain(), sessionA.conversation(sessionB.peerId).retain()];
+    releaseConversations = [
+      sessionB.conversation(sessionA.peerId).retain(),
+      sessionA.conversation(sessionB.peerId).retain(),
+      // Shown, as a page with a chat element: a session refuses files offered to a chat nobody sees.
+      sessionA.chat(sessionB.peerId).hold(),
+      sessionB.chat(sessionA.peerId).hold(),
+    ];
     await sessionA.conversation(sessionB.peerId).connect();
     await until(() => sessionB.conversation(sessionA.peerId).isOpen, 'control channel open on B');
   });

@@ -224,4 +224,15 @@ describe('<rtc-chat> between two tabs', () => {
     expect(pageErrors(pb)).toEqual([]);
     await Promise.all([pa.close(), pb.close()]);
   });
+
+  it('a page that shows no chat with the sender (a call-only page) refuses its files at once', async () => {
+    const { a, b } = chatPair();
+    const pa = await mountElement(env.context, env.server.url, 'rtc-chat', { 'peer-id': a, 'remote-id': b });
+    const pb = await mountElement(env.context, env.server.url, 'rtc-call', { 'peer-id': b });
+    await pa.locator('#el input[type=file]').setInputFiles([{ name: 'unseen.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(50_000, 1) }]);
+    // The sender learns at once (not after a timeout), and the call-only page keeps nothing.
+    await expect.poll(() => pa.locator('#el [part~="file"]').last().textContent(), { timeout: 10_000 }).toContain('Transfer failed');
+    expect(await pb.evaluate(() => (window as unknown as { __events: { type: string }[] }).__events.filter((e) => e.type === 'rtc-file').length)).toBe(0);
+    await Promise.all([pa.close(), pb.close()]);
+  });
 });
