@@ -55,4 +55,23 @@ describe('the elements\' language', () => {
     await until(() => texts(inner).placeholder === english.placeholder, 'English from the shadow host');
     equal(texts(chat), german, 'the other element keeps <html lang>');
   });
+
+  it('a right-to-left page mirrors the agent console: the list and its divider on the right', async () => {
+    const wrapper = document.createElement('section');
+    wrapper.dir = 'rtl';
+    const inbox = document.createElement('rtc-inbox');
+    inbox.setAttribute('server', BROKER);
+    inbox.setAttribute('peer-id', uniqueId('rtl'));
+    inbox.style.height = '400px';
+    wrapper.append(inbox);
+    document.body.append(wrapper);
+    await (inbox as unknown as { updateComplete: Promise<unknown> }).updateComplete;
+    const aside = inbox.shadowRoot!.querySelector('aside')!;
+    const detail = inbox.shadowRoot!.querySelector('[part~="detail"]')!;
+    equal(getComputedStyle(aside).borderLeftWidth, '1px', 'the divider faces the conversation');
+    equal(getComputedStyle(aside).borderRightWidth, '0px');
+    equal(aside.getBoundingClientRect().left > detail.getBoundingClientRect().left, true, 'the list is on the right');
+    wrapper.dir = 'ltr';
+    equal(getComputedStyle(aside).borderRightWidth, '1px', 'and back on the left, left-to-right');
+  });
 });

@@ -93,7 +93,8 @@ export class RtcInbox extends RtcSessionElement {
       aside {
         display: flex;
         flex-direction: column;
-        border-right: 1px solid var(--_border);
+        /* Logical sides: in a right-to-left page the list is on the right, its divider on its left. */
+        border-inline-end: 1px solid var(--_border);
         min-height: 0;
       }
       .top {
@@ -124,7 +125,7 @@ export class RtcInbox extends RtcSessionElement {
         border: 0;
         border-bottom: 1px solid var(--_subtle);
         background: transparent;
-        text-align: left;
+        text-align: start;
         font: inherit;
         color: inherit;
         cursor: pointer;
@@ -143,7 +144,7 @@ export class RtcInbox extends RtcSessionElement {
         display: inline-block;
         width: 8px;
         height: 8px;
-        margin-right: 6px;
+        margin-inline-end: 6px;
         border-radius: 50%;
         background: #9ca3af;
       }
@@ -163,7 +164,7 @@ export class RtcInbox extends RtcSessionElement {
         grid-column: 1 / -1;
       }
       .waiting {
-        text-align: right;
+        text-align: end;
       }
       .unread {
         justify-self: end;
@@ -251,7 +252,7 @@ export class RtcInbox extends RtcSessionElement {
     `,
   ];
 
-  /** The conversation shown on the right (a visitor's peer id). */
+  /** The conversation shown beside the list (a visitor's peer id). */
   @property() selected: string | null = null;
 
   @state() private presence: Presence = 'online';
