@@ -22,22 +22,28 @@ function parseStored(raw: string | null | undefined): unknown {
 }
 
 /**
- * Removes the stored transcript, other than `except`, whose last message is oldest, skipping any
- * with an outbox (messages of ours never delivered are never thrown away). False when there is none.
+ * The keys of stored transcripts other than `except` that may be thrown away, untouched longest
+ * first: any with an outbox (messages of ours never delivered) are left out. One pass, so making
+ * room parses each stored transcript once.
  */
-export function evictOldestTranscript(storage: Storage, except: string): boolean {
-  let oldest: { key: string; at: number } | null = null;
+export function evictableTranscripts(storage: Storage, except: string): string[] {
+  const found: { key: string; at: number }[] = [];
   for (let i = 0; i < storage.length; i++) {
     const key = storage.key(i);
     if (!key?.startsWith(TRANSCRIPT_KEY_PREFIX) || key === except) continue;
     const log = ChatLog.from(parseStored(storage.getItem(key)));
     if (log.pendingCount > 0) continue;
     const last = log.entries.at(-1);
-    const at = last ? (last.at ?? last.ts) : 0;
-    if (!oldest || at < oldest.at) oldest = { key, at };
+    found.push({ key, at: last ? (last.at ?? last.ts) : 0 });
   }
-  if (!oldest) return false;
-  storage.removeItem(oldest.key);
+  return found.sort((a, b) => a.at - b.at).map((entry) => entry.key);
+}
+
+/** Removes the stored transcript, other than `except`, untouched longest (see evictableTranscripts). False when there is none. */
+export function evictOldestTranscript(storage: Storage, except: string): boolean {
+  const [oldest] = evictableTranscripts(storage, except);
+  if (oldest === undefined) return false;
+  storage.removeItem(oldest);
   return true;
 }
 
@@ -192,7 +198,8 @@ export class Chat extends Emitter<ChatEvents> {
     const storage = this.storage();
     if (!storage) return;
     const started = performance.now();
-    const saved = this.write(storage, storedTranscript(this.log.toJSON())) || this.saveWhenFull(storage);
+    const json = storedTranscript(this.log.toJSON());
+    const saved = this.write(storage, json) || this.saveWhenFull(storage, json);
     this.lastSaveMs = performance.now() - started;
     if (saved) this.storageFullReported = false;
     else if (!this.storageFullReported) {
@@ -217,9 +224,9 @@ export class Chat extends Emitter<ChatEvents> {
    * The site's storage is full: make room by forgetting the conversations untouched the longest
    * (never one with an outbox), then keep less of this one, down to its outbox alone.
    */
-  private saveWhenFull(storage: Storage): boolean {
-    const json = storedTranscript(this.log.toJSON());
-    for (let i = 0; i < MAX_EVICTIONS && evictOldestTranscript(storage, this.storageKey); i++) {
+  private saveWhenFull(storage: Storage, json: string): boolean {
+    for (const key of evictableTranscripts(storage, this.storageKey).slice(0, MAX_EVICTIONS)) {
+      storage.removeItem(key);
       if (this.write(storage, json)) return true;
     }
     for (const smaller of shrinkingTranscripts(this.log.toJSON())) if (this.write(storage, JSON.stringify(smaller))) return true;
