@@ -214,18 +214,16 @@ export class RtcSupport extends LitElement {
     this.renderRoot.querySelector<HTMLButtonElement>('.launcher')?.focus();
   }
 
-  /** The try-again button goes away with the spinner: focus goes on into the panel once it is there. */
-  private retry(): Promise<void> {
-    return this.focusPanelWhenLoaded();
-  }
-
   /** The launcher opens the panel with focus where the visitor acts first; it closes it in place. */
   private async onLauncherClick(): Promise<void> {
     this.toggle();
     if (this.open) await this.focusPanelWhenLoaded();
   }
 
-  /** Loads the panel if needed, then focuses where the visitor acts first in it. */
+  /**
+   * Loads the panel if needed, then focuses where the visitor acts first in it (after the launcher
+   * opened it, or the try-again button, which goes away with the spinner, loaded it).
+   */
   private async focusPanelWhenLoaded(): Promise<void> {
     await this.prefetch();
     await this.updateComplete;
@@ -293,7 +291,7 @@ export class RtcSupport extends LitElement {
             this.loadFailed
             ? // Still no text of ours: the button does what the launcher does, so it takes the site's label.
               html`<div part="panel" class="panel loading" role="status" aria-label=${this.label}>
-                <button type="button" part="retry-button" class="retry" aria-label=${this.label} title=${this.label} @click=${() => void this.retry()}>
+                <button type="button" part="retry-button" class="retry" aria-label=${this.label} title=${this.label} @click=${() => void this.focusPanelWhenLoaded()}>
                   ${retryIcon}
                 </button>
               </div>`
