@@ -51,7 +51,8 @@ const closeIcon = html`<svg viewBox="0 0 24 24" width="26" height="26" fill="non
  * @csspart availability - The agent's availability line.
  * @csspart close-button - Closes the panel.
  * @csspart call-buttons - The video / voice call buttons.
- * @csspart greeting - The greeting shown before the first message.
+ * @csspart greeting - The greeting, above the chat.
+ * @csspart retry-button - Tries again to load the panel when its code failed to load.
  * @csspart name-form - The pre-chat name step (`ask-name`).
  * @csspart offline-note - Shown while no agent is reachable.
  *
