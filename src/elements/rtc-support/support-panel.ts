@@ -316,7 +316,7 @@ export class RtcSupportPanel extends RtcSessionElement {
             </div>
             <!-- The call shows only once it rings, its status already set, which a screen reader would
                  not read out: this region, always there, says it. -->
-            <div class="visually-hidden" role="status">${this.callState === 'ringing' ? format(t.stateRinging, { name: this.agentName || t.someone }) : ''}</div>
+            <div class="visually-hidden" role="status">${this.callState === 'ringing' ? format(t.stateRinging, { name: this.session.call?.remoteName || this.agentName || t.someone }) : ''}</div>
             <rtc-call
               exportparts="base: call"
               ?hidden=${!inCall}
