@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -22,9 +22,17 @@ function hostPage(agent: string, extra = '') {
 <rtc-support agent="${agent}" ${extra}></rtc-support></body></html>`;
 }
 
+let written = 0;
+
+/**
+ * Written whole, then renamed into place: pages of one agent open at once, and a file rewritten in
+ * place while the server streams it to another page is cut short (the page then never loads).
+ */
 function writeHost(agent: string, extra = ''): string {
   const name = `host-${agent}.html`;
-  writeFileSync(join(site, name), hostPage(agent, extra));
+  const draft = join(site, `${name}.${++written}.tmp`);
+  writeFileSync(draft, hostPage(agent, extra));
+  renameSync(draft, join(site, name));
   return `${env.server.url}${name}`;
 }
 
