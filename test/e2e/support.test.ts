@@ -294,6 +294,46 @@ describe('<rtc-support> and <rtc-inbox>', () => {
     await visitor.close();
   });
 
+  it('on a phone the open panel is a modal dialog that Tab goes round in; on a wide screen Tab leaves it for the page', async () => {
+    const agentId = uniqueId('agent');
+    const agent = await openAgent(agentId);
+    const visitor = await openVisitor(agentId);
+    // The host has its own controls before and after the widget, where a loose Tab would go.
+    await visitor.evaluate(() => {
+      document.body.prepend(Object.assign(document.createElement('button'), { textContent: 'Host before' }));
+      document.body.append(Object.assign(document.createElement('button'), { textContent: 'Host after' }));
+    });
+    const panel = visitor.locator('rtc-support rtc-support-panel');
+    const focusIsInWidget = () => visitor.evaluate(() => document.activeElement?.tagName === 'RTC-SUPPORT');
+    await visitor.setViewportSize({ width: 375, height: 700 });
+    await visitor.locator('rtc-support [part~="launcher"]').click();
+    await expect.poll(() => visitor.locator('rtc-support [part~="availability"]').textContent(), { timeout: 20_000 }).toContain('Online');
+    await expect.poll(() => focusedPart(visitor)).toBe('input');
+    expect(await panel.getAttribute('role')).toBe('dialog');
+    expect(await panel.getAttribute('aria-label')).toBe('Support');
+    expect(await panel.getAttribute('aria-modal')).toBe('true');
+    // More presses than the panel has controls, both ways: focus visits them and never leaves.
+    const visited = new Set<string | null>();
+    for (const key of [...Array(12).fill('Tab'), ...Array(12).fill('Shift+Tab')]) {
+      await visitor.keyboard.press(key);
+      expect(await focusIsInWidget()).toBe(true);
+      visited.add(await focusedPart(visitor));
+    }
+    expect(visited).toContain('close-button');
+    expect(visited).toContain('video-call-button');
+    expect(visited).toContain('input');
+    // Turned wide, the panel is a corner window again: not modal, and Tab moves on to the page.
+    await visitor.setViewportSize({ width: 1200, height: 800 });
+    await expect.poll(() => panel.getAttribute('aria-modal')).toBe('false');
+    let left = false;
+    for (let i = 0; i < 12 && !left; i++) {
+      await visitor.keyboard.press('Tab');
+      left = !(await focusIsInWidget());
+    }
+    expect(await visitor.evaluate(() => document.activeElement?.textContent)).toBe('Host after');
+    await Promise.all([visitor.close(), agent.close()]);
+  });
+
   it('asks the name first without claiming the agent is offline, then focuses the message box and says Connecting until it knows', async () => {
     const agentId = uniqueId('agent');
     const agent = await openAgent(agentId);

@@ -1,4 +1,5 @@
-import { css } from 'lit';
+import { css, unsafeCSS } from 'lit';
+import { FULL_SCREEN_QUERY } from './full-screen.js';
 
 /**
  * The launcher sits on pages we did not write: `all: initial` cuts inherited fonts, colours
@@ -143,11 +144,8 @@ export const styles = css`
       animation-duration: 3s;
     }
   }
-  /*
-   * Narrow or short screens (a phone, a phone turned sideways, a laptop zoomed in): the panel takes
-   * the whole viewport, or the call and the composer would be cut off.
-   */
-  @media (max-width: 479px), (max-height: 519px) {
+  /* Narrow or short screens: the panel takes the whole viewport, or the call and the composer would be cut off. */
+  @media ${unsafeCSS(FULL_SCREEN_QUERY)} {
     .panel {
       position: fixed;
       inset: 0;

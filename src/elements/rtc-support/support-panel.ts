@@ -11,6 +11,8 @@ import '../rtc-call/rtc-call.js';
 import '../rtc-chat/rtc-chat.js';
 import { Chime } from '../chime.js';
 import { RtcSessionElement } from '../session-element.js';
+import { deepActiveElement, tabbableElements } from '../focus-order.js';
+import { FULL_SCREEN_QUERY } from './full-screen.js';
 import { supportStore } from './support-store.js';
 
 /**
@@ -180,10 +182,38 @@ export class RtcSupportPanel extends RtcSessionElement {
   /** How a call ended (declined, busy, no answer…) stays readable for a moment after it ends. */
   private callResult = new LingerController(this, 6_000);
 
+  /** On a narrow or short screen the open panel covers the page: a modal dialog, which Tab does not leave. */
+  private fullScreen = matchMedia(FULL_SCREEN_QUERY);
+  @state() private covering = this.fullScreen.matches;
+  private onScreenChange = () => (this.covering = this.fullScreen.matches);
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.sound.close();
+    this.fullScreen.removeEventListener('change', this.onScreenChange);
+    this.removeEventListener('keydown', this.keepTabInside);
   }
+
+  /** Whether the panel is a modal dialog now: open, and covering the whole page. */
+  get modal(): boolean {
+    return this.active && this.covering;
+  }
+
+  /**
+   * Tab from the last control goes round to the first, Shift+Tab from the first to the last: the
+   * page behind a full-screen panel is out of sight, and focus there would be lost to the visitor.
+   */
+  private keepTabInside = (event: KeyboardEvent) => {
+    if (event.key !== 'Tab' || !this.modal || event.defaultPrevented) return;
+    const order = tabbableElements(this.shadowRoot!);
+    const [first, last] = [order[0], order.at(-1)];
+    if (!first || !last) return;
+    const active = deepActiveElement();
+    const wrapTo = event.shiftKey ? (active === first ? last : null) : active === last ? first : null;
+    if (!wrapTo) return;
+    event.preventDefault();
+    wrapTo.focus();
+  };
 
   /** For reset(): nothing of this visitor may be written again while the panel goes away. */
   forget(): void {
@@ -202,6 +232,10 @@ export class RtcSupportPanel extends RtcSessionElement {
     this.visitorName = store.name;
     this.name = this.visitorName || null;
     super.connectedCallback();
+    this.setAttribute('role', 'dialog');
+    this.fullScreen.addEventListener('change', this.onScreenChange);
+    this.onScreenChange();
+    this.addEventListener('keydown', this.keepTabInside);
   }
 
   /**
@@ -226,6 +260,10 @@ export class RtcSupportPanel extends RtcSessionElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
+    // A dialog named by its heading; modal only while it covers the page (aria-modal hides the page
+    // from screen readers, which is right only then).
+    this.setAttribute('aria-label', this.heading ?? this.t.supportHeading);
+    this.setAttribute('aria-modal', String(this.modal));
     // Opening the panel shows the newest messages: they are read now.
     if (changed.has('active') && this.active) this.renderRoot.querySelector('rtc-chat')?.markRead();
     // The ended call's few seconds are over and it hid with the focus in it: on to the call

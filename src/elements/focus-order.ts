@@ -1,0 +1,35 @@
+/**
+ * Where Tab goes inside a component made of components: the focusable, visible, enabled elements
+ * under `root` in document order, through open shadow roots and slots, the way the browser walks
+ * them (positive tabindex aside, which none of our templates use).
+ */
+export function tabbableElements(root: Element | ShadowRoot): HTMLElement[] {
+  const found: HTMLElement[] = [];
+  const visit = (node: Element | ShadowRoot): void => {
+    const children = node instanceof HTMLSlotElement ? node.assignedElements({ flatten: true }) : [...node.children];
+    for (const child of children) {
+      if (!(child instanceof HTMLElement)) continue;
+      // Nothing in a hidden or inert subtree takes focus; skipping it saves walking a whole hidden call.
+      if (child.hidden || child.inert) continue;
+      if (isTabbable(child)) found.push(child);
+      visit(child.shadowRoot ?? child);
+    }
+  };
+  visit(root);
+  return found;
+}
+
+function isTabbable(element: HTMLElement): boolean {
+  if (element.tabIndex < 0 || (element as HTMLButtonElement).disabled) return false;
+  // Chromium gives every <a> tabIndex 0, but one without href is not a link and Tab passes it by.
+  if (element instanceof HTMLAnchorElement && !element.hasAttribute('href') && !element.hasAttribute('tabindex')) return false;
+  // Without checkVisibility (Safari < 17.4), trust the hidden check above.
+  return element.checkVisibility?.({ visibilityProperty: true } as CheckVisibilityOptions) ?? true;
+}
+
+/** The element that has focus, looking into shadow roots rather than stopping at their hosts. */
+export function deepActiveElement(): Element | null {
+  let active = document.activeElement;
+  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+  return active;
+}
