@@ -1,4 +1,5 @@
 import type { Strings } from './en.js';
+import { LAUNCHER_LABELS } from './launcher-label.js';
 
 /** German. Complete: a unit test checks every key and placeholder against English. */
 export const de: Strings = {
@@ -101,6 +102,7 @@ export const de: Strings = {
   supportAway: 'Abwesend',
   supportOffline: 'Offline',
   supportClose: 'Schließen',
+  supportLauncher: LAUNCHER_LABELS.de,
   supportLauncherUnread: '{label} ({count} ungelesen)',
   supportLauncherInCall: '{label} (im Gespräch)',
   supportAskName: 'Dein Name',

@@ -1,3 +1,5 @@
+import { LAUNCHER_LABELS } from './launcher-label.js';
+
 /** English strings; every other locale is a partial of this object and falls back here. */
 export const en = {
   stateOffline: 'Connecting to the server…',
@@ -100,6 +102,8 @@ export const en = {
   supportAway: 'Away',
   supportOffline: 'Offline',
   supportClose: 'Close',
+  /** The launcher's name and tooltip when the site sets no `label`. */
+  supportLauncher: LAUNCHER_LABELS.en,
   /** The launcher's accessible name while it shows an unread count; `label` is the site owner's. */
   supportLauncherUnread: '{label} ({count} unread)',
   /** The launcher's accessible name while a call goes on with the panel closed. */

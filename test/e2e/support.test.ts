@@ -469,6 +469,30 @@ describe('<rtc-support> and <rtc-inbox>', () => {
     await page.close();
   });
 
+  it('without a label the launcher is named in the page\'s language before the panel loads, and follows lang after', async () => {
+    const page = await newPage(env.context);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/support-panel-*.js', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(writeHost(uniqueId('agent'), 'lang="de-CH"'));
+    const launcher = page.locator('rtc-support [part~="launcher"]');
+    expect(await launcher.getAttribute('aria-label')).toBe('Chatte mit uns');
+    expect(await launcher.getAttribute('title')).toBe('Chatte mit uns');
+    await launcher.click();
+    expect(await page.locator('rtc-support [part~="panel"]').getAttribute('aria-label')).toBe('Chatte mit uns');
+    release();
+    await page.locator('rtc-support rtc-chat [part~="input"]').waitFor();
+    await page.evaluate(() => document.querySelector('rtc-support')!.setAttribute('lang', 'en'));
+    await expect.poll(() => launcher.getAttribute('aria-label')).toBe('Chat with us');
+    // A site's own label wins in every language.
+    await page.evaluate(() => document.querySelector('rtc-support')!.setAttribute('label', 'Help'));
+    await expect.poll(() => launcher.getAttribute('aria-label')).toBe('Help');
+    await page.close();
+  });
+
   it('when the panel\'s code cannot be loaded, the open panel offers to try again instead of spinning forever', async () => {
     const page = await newPage(env.context);
     let fail = true;

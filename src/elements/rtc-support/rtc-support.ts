@@ -2,6 +2,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { defineElement } from '../../define.js';
 import type { RtcEvent } from '../../events.js';
+import { launcherLabelFor } from '../../i18n/launcher-label.js';
 import { styles } from './rtc-support.styles.js';
 import { supportStore } from './support-store.js';
 
@@ -11,7 +12,7 @@ import { supportStore } from './support-store.js';
  */
 const loadPanel = () => import('./support-panel.js');
 
-type PanelModule = Pick<typeof import('./support-panel.js'), 'launcherUnreadLabel' | 'launcherInCallLabel' | 'followLanguage'>;
+type PanelModule = Pick<typeof import('./support-panel.js'), 'launcherDefaultLabel' | 'launcherUnreadLabel' | 'launcherInCallLabel' | 'followLanguage'>;
 
 /**
  * Browsers remember a module that failed to load and fail every later import of the same URL, so
@@ -81,8 +82,8 @@ export class RtcSupport extends LitElement {
   @property({ type: Boolean, reflect: true }) open = false;
   /** `bottom-right` (default) or `bottom-left`. */
   @property({ reflect: true }) position: 'bottom-right' | 'bottom-left' = 'bottom-right';
-  /** Accessible name and tooltip of the launcher. */
-  @property() label = 'Chat with us';
+  /** Accessible name and tooltip of the launcher. Default: "Chat with us" in the page's language. */
+  @property() label: string | null = null;
   /** Panel heading. Default: "Support" in the page's language. (`title` is read as this too; see attributeChangedCallback.) */
   @property() heading: string | null = null;
   /** First line shown to a visitor before any message; `greeting=""` shows none. Default: "Hi! How can we help?" in the page's language. */
@@ -258,15 +259,24 @@ export class RtcSupport extends LitElement {
     this.dispatchEvent(new CustomEvent(this.open ? 'rtc-open' : 'rtc-close', { bubbles: true, composed: true, detail: {} }));
   }
 
-  /** English until the panel module (and with it the string tables) has loaded, a moment at most. */
-  private unreadLabel(): string {
-    return this.panel?.launcherUnreadLabel(this, this.label, this.unread) ?? `${this.label} (${this.unread} unread)`;
+  /**
+   * The site's `label`, else the default in the page's language: from the string tables once the panel
+   * module has loaded (they follow `lang` and registered translations), before that the built-in one.
+   */
+  private get siteLabel(): string {
+    if (this.label) return this.label;
+    return this.panel?.launcherDefaultLabel(this) ?? launcherLabelFor(this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang);
   }
 
-  /** The launcher's name: the site's label, plus the call behind the closed panel or the unread count. */
+  /** English until the panel module (and with it the string tables) has loaded, a moment at most. */
+  private unreadLabel(): string {
+    return this.panel?.launcherUnreadLabel(this, this.siteLabel, this.unread) ?? `${this.siteLabel} (${this.unread} unread)`;
+  }
+
+  /** The launcher's name: its label, plus the call behind the closed panel or the unread count. */
   private launcherLabel(): string {
-    if (this.inCall && !this.open && this.panel) return this.panel.launcherInCallLabel(this, this.label);
-    return this.unread > 0 && !this.open ? this.unreadLabel() : this.label;
+    if (this.inCall && !this.open && this.panel) return this.panel.launcherInCallLabel(this, this.siteLabel);
+    return this.unread > 0 && !this.open ? this.unreadLabel() : this.siteLabel;
   }
 
   protected override render() {
@@ -288,22 +298,22 @@ export class RtcSupport extends LitElement {
             @rtc-state=${(event: RtcEvent<'rtc-state'>) => (this.inCall = event.detail.state !== 'idle' && event.detail.state !== 'offline')}
           ></rtc-support-panel>`
         : this.open
-          ? // No text of ours here: the string tables come with the panel. The site's own label names it.
+          ? // No other text here: the string tables come with the panel. The launcher's label names it.
             this.loadFailed
-            ? // Still no text of ours: the button does what the launcher does, so it takes the site's label.
-              html`<div part="panel" class="panel loading" role="status" aria-label=${this.label}>
-                <button type="button" part="retry-button" class="retry" aria-label=${this.label} title=${this.label} @click=${() => void this.focusPanelWhenLoaded()}>
+            ? // Still no other text: the button does what the launcher does, so it takes the launcher's label.
+              html`<div part="panel" class="panel loading" role="status" aria-label=${this.siteLabel}>
+                <button type="button" part="retry-button" class="retry" aria-label=${this.siteLabel} title=${this.siteLabel} @click=${() => void this.focusPanelWhenLoaded()}>
                   ${retryIcon}
                 </button>
               </div>`
-            : html`<div part="panel" class="panel loading" role="status" aria-busy="true" aria-label=${this.label}><span class="spinner"></span></div>`
+            : html`<div part="panel" class="panel loading" role="status" aria-busy="true" aria-label=${this.siteLabel}><span class="spinner"></span></div>`
           : nothing}
       <button
         type="button"
         part="launcher"
         class="launcher ${this.inCall && !this.open ? 'in-call' : ''}"
         aria-label=${this.launcherLabel()}
-        title=${this.label}
+        title=${this.siteLabel}
         aria-expanded=${String(this.open)}
         @click=${() => void this.onLauncherClick()}
         @pointerenter=${() => void this.prefetch()}

@@ -403,6 +403,11 @@ export function launcherUnreadLabel(launcher: Element, label: string, count: num
   return format(stringsOf(launcher).supportLauncherUnread, { label, count });
 }
 
+/** The launcher's name when the site sets no `label`, in `launcher`'s language. */
+export function launcherDefaultLabel(launcher: Element): string {
+  return stringsOf(launcher).supportLauncher;
+}
+
 /** The launcher's accessible name while a call goes on behind the closed panel. */
 export function launcherInCallLabel(launcher: Element, label: string): string {
   return format(stringsOf(launcher).supportLauncherInCall, { label });
@@ -415,4 +420,4 @@ export function followLanguage(launcher: ReactiveControllerHost & Element): Lang
 
 /** What the launcher uses of this module, also where a retried import (by URL, see rtc-support) finds it. */
 export const PANEL_API = Symbol.for('rtc-elements.support-panel');
-(globalThis as Record<symbol, unknown>)[PANEL_API] = { launcherUnreadLabel, launcherInCallLabel, followLanguage };
+(globalThis as Record<symbol, unknown>)[PANEL_API] = { launcherDefaultLabel, launcherUnreadLabel, launcherInCallLabel, followLanguage };
