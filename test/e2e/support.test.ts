@@ -111,6 +111,9 @@ describe('<rtc-support> and <rtc-inbox>', () => {
     // and when the ended call hides a few seconds later, on the call buttons.
     await expect.poll(() => focusedPart(visitor)).toBe('status');
     await expect.poll(() => focusedPart(visitor), { timeout: 10_000 }).toBe('video-call-button');
+    // The agent answered from the keyboard's point of view too: its focus followed the call, and
+    // went on to the reply box when the ended call left the console.
+    await expect.poll(() => focusedPart(agent), { timeout: 10_000 }).toBe('input');
     await visitor.keyboard.press('Escape');
     await expect.poll(() => launcher.getAttribute('aria-label')).toBe('Chat with us');
     await launcher.click();
