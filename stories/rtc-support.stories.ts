@@ -103,8 +103,9 @@ session that never connects: the visitor id is written to \`localStorage\`
 (\`rtc-support:<agent>:visitor\`) and a session for that id is registered with \`provideSession()\`.
 Where the agent is “online”, a scripted peer stands in for their console (\`stories/fixtures.ts\`).
 
-The panel covers the whole viewport below 480 px (a media query on the viewport, not the element):
-see “Mobile”, or pick the phone viewport in the toolbar.`,
+The panel covers the whole viewport below 480 px wide or 520 px tall (a media query on the viewport, not
+the element), and is then a modal dialog that Tab goes round in: see “Mobile”, or pick the phone viewport in
+the toolbar. Without \`label\`, the launcher is named “Chat with us” in the page's language.`,
       },
     },
   },
@@ -123,7 +124,7 @@ see “Mobile”, or pick the phone viewport in the toolbar.`,
     agent: 'acme-help',
     open: false,
     position: 'bottom-right',
-    label: 'Chat with us',
+    label: '',
     heading: 'Acme support',
     greeting: 'Hi! Ask us anything about our tents.',
     'ask-name': false,
