@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { ExpressPeerServer } from 'peer';
 import { WebSocketServer } from 'ws';
+import { cdnHandler } from './cdn.js';
 import { BROKER_LIMITS, createThrottledLog, guardSocket } from './guard.js';
 
 const packageRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -339,18 +340,9 @@ export function createServer(options = {}) {
     res.json({ ok: true, peers: clients.size });
   });
 
-  app.use(
-    '/cdn',
-    express.static(staticRoots.cdn, {
-      maxAge: 300_000,
-      fallthrough: true,
-      setHeaders(res, filePath) {
-        // Site owners load the script from another origin.
-        res.setHeader('Access-Control-Allow-Origin', '*');
-        if (/\.m?js$/.test(filePath)) res.setHeader('Content-Type', 'text/javascript; charset=utf-8');
-      },
-    }),
-  );
+  // Site owners load the script from their own origin: compressed, CORS *, cached by name (server/cdn.js).
+  const cdn = cdnHandler(staticRoots.cdn);
+  app.use('/cdn', cdn);
 
   const demo = express.static(staticRoots.demo, {
     extensions: ['html'],
@@ -416,6 +408,8 @@ export function createServer(options = {}) {
           `rtc-elements server on ${origin} — ${pages.map(([label, page]) => `${label} ${origin}${page}`).join(' · ')} · broker ${info.wsUrl} · script ${origin}/cdn/rtc-elements.js`,
         );
         resolve(info);
+        // The first visitor should not wait for brotli: compress the scripts now, in the background.
+        void cdn.warm();
       };
       httpServer.once('error', onListenError);
       httpServer.once('listening', onListening);

@@ -3,14 +3,29 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer as createNetServer, type AddressInfo } from 'node:net';
+import { get as httpGet, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createServer, DEFAULTS, type ListenInfo, type RtcServer, type ServerOptions } from '../../server/index.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+/** A lazy chunk as vite names it, long enough for compression to show. */
+const CHUNK = `export const rows = [${Array.from({ length: 400 }, (_, i) => `'row ${i}'`).join(', ')}];\n`;
+
+/** A GET with exactly these headers (fetch always asks for compression, and unpacks it). */
+function rawGet(url: string, headers: Record<string, string>): Promise<{ headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    httpGet(url, { headers }, (response) => {
+      const parts: Buffer[] = [];
+      response.on('data', (part: Buffer) => parts.push(part));
+      response.on('end', () => resolve({ headers: response.headers, body: Buffer.concat(parts) }));
+    }).on('error', reject);
+  });
+}
 
 interface BrokerMessage {
   type: string;
@@ -201,20 +216,69 @@ describe('HTTP routes', () => {
     beforeAll(() => {
       dir = mkdtempSync(path.join(tmpdir(), 'rtc-elements-static-'));
       writeFileSync(path.join(dir, 'rtc-elements.js'), 'export const ok = 1;\n');
+      mkdirSync(path.join(dir, 'chunks'));
+      writeFileSync(path.join(dir, 'chunks', 'panel-AbC12_-x.js'), CHUNK);
       writeFileSync(path.join(dir, 'call.html'), '<!doctype html><title>call</title>\n');
       writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>demo</title>\n');
     });
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-    it('serves /cdn/ as text/javascript with CORS * and a short cache', async () => {
+    it('serves /cdn/ as text/javascript with CORS *, compressed, the entry revalidated and hashed chunks kept a year', async () => {
       const { info } = await start({ staticRoots: { cdn: dir, demo: dir } });
       const response = await fetch(`${info.url}cdn/rtc-elements.js`, { headers: { Origin: 'https://site.example' } });
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toMatch(/^text\/javascript/);
       expect(response.headers.get('access-control-allow-origin')).toBe('*');
-      expect(response.headers.get('cache-control')).toMatch(/max-age=300\b/);
+      // fetch asks for compression, and unpacks what it gets.
+      expect(response.headers.get('content-encoding')).toMatch(/^(br|gzip)$/);
+      expect(response.headers.get('vary')).toMatch(/Accept-Encoding/);
+      expect(response.headers.get('cache-control')).toBe('no-cache');
       expect(await response.text()).toBe('export const ok = 1;\n');
+      // Unchanged since the browser's copy: 304, no body.
+      const again = await fetch(`${info.url}cdn/rtc-elements.js`, { headers: { 'If-None-Match': response.headers.get('etag')! } });
+      expect(again.status).toBe(304);
+      const chunk = await fetch(`${info.url}cdn/chunks/panel-AbC12_-x.js`);
+      expect(chunk.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      expect(await chunk.text()).toBe(CHUNK);
       expect((await fetch(`${info.url}cdn/missing.js`)).status).toBe(404);
+    });
+
+    it('sends /cdn/ files as they are to a client that takes no compression, and gzip to one that takes only gzip', async () => {
+      const { info } = await start({ staticRoots: { cdn: dir, demo: dir } });
+      const raw = await rawGet(`${info.url}cdn/chunks/panel-AbC12_-x.js`, {});
+      expect(raw.headers['content-encoding']).toBeUndefined();
+      expect(raw.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      expect(raw.headers['access-control-allow-origin']).toBe('*');
+      expect(raw.body.toString()).toBe(CHUNK);
+      const zipped = await rawGet(`${info.url}cdn/chunks/panel-AbC12_-x.js`, { 'accept-encoding': 'gzip, br;q=0' });
+      expect(zipped.headers['content-encoding']).toBe('gzip');
+      expect(gunzipSync(zipped.body).toString()).toBe(CHUNK);
+      expect(Number(zipped.headers['content-length'])).toBeLessThan(CHUNK.length / 2);
+      const brotli = await rawGet(`${info.url}cdn/chunks/panel-AbC12_-x.js`, { 'accept-encoding': 'gzip;q=0.5, br' });
+      expect(brotli.headers['content-encoding']).toBe('br');
+      expect(brotliDecompressSync(brotli.body).toString()).toBe(CHUNK);
+      // A file changed on disk is compressed again, not served from the old copy.
+      const file = path.join(dir, 'chunks', 'panel-AbC12_-x.js');
+      writeFileSync(file, `${CHUNK}// changed\n`);
+      utimesSync(file, new Date(), new Date(Date.now() + 5_000));
+      expect(await (await fetch(`${info.url}cdn/chunks/panel-AbC12_-x.js`)).text()).toBe(`${CHUNK}// changed\n`);
+      writeFileSync(file, CHUNK);
+    });
+
+    it('serves nothing from outside the /cdn/ root, however the path is spelled', async () => {
+      const empty = mkdtempSync(path.join(tmpdir(), 'rtc-elements-empty-'));
+      try {
+        // The chunks folder as the root: rtc-elements.js is one level above it.
+        const { info } = await start({ staticRoots: { cdn: path.join(dir, 'chunks'), demo: empty } });
+        expect(await (await fetch(`${info.url}cdn/panel-AbC12_-x.js`)).text()).toBe(CHUNK);
+        for (const sneaky of ['cdn/..%2frtc-elements.js', 'cdn/%2e%2e/rtc-elements.js', 'cdn/%2e%2e%2frtc-elements.js', 'cdn/x/..%2f..%2frtc-elements.js']) {
+          const response = await fetch(`${info.url}${sneaky}`);
+          expect(response.status, sneaky).toBeGreaterThanOrEqual(400);
+          expect(await response.text(), sneaky).not.toContain('export const ok');
+        }
+      } finally {
+        rmSync(empty, { recursive: true, force: true });
+      }
     });
 
     it('serves the demo at / with .html extensions optional', async () => {
@@ -647,7 +711,7 @@ describe('cli', () => {
       pkg = mkdtempSync(path.join(tmpdir(), 'rtc-elements-start-'));
       mkdirSync(path.join(pkg, 'server'));
       mkdirSync(path.join(pkg, 'src'));
-      for (const file of ['index.js', 'guard.js', 'cli.js', 'start.js']) copyFileSync(path.join(repoRoot, 'server', file), path.join(pkg, 'server', file));
+      for (const file of ['index.js', 'cdn.js', 'guard.js', 'cli.js', 'start.js']) copyFileSync(path.join(repoRoot, 'server', file), path.join(pkg, 'server', file));
       symlinkSync(path.join(repoRoot, 'node_modules'), path.join(pkg, 'node_modules'), 'dir');
       writeFileSync(path.join(pkg, 'src', 'index.ts'), 'export {};\n');
     });
