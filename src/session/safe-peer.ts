@@ -1,4 +1,5 @@
-import { BufferedConnection, Peer, type PeerOptions } from 'peerjs';
+import type { Peer, PeerOptions } from 'peerjs';
+import { peerjs } from './peerjs.js';
 import { decodeJsonFrame, MalformedFrame } from './protocol.js';
 
 /**
@@ -15,7 +16,7 @@ function isPeerClose(value: unknown): boolean {
 }
 
 /** JSON connection that turns undecodable frames into `MalformedFrame` instead of throwing. */
-export class SafeJsonConnection extends BufferedConnection {
+export class SafeJsonConnection extends peerjs.BufferedConnection {
   readonly serialization = 'json';
   private encoder = new TextEncoder();
 
@@ -34,7 +35,7 @@ export class SafeJsonConnection extends BufferedConnection {
 }
 
 /** Raw connection: bytes in, bytes out; used for file transfer. */
-export class RawConnection extends BufferedConnection {
+export class RawConnection extends peerjs.BufferedConnection {
   readonly serialization = 'raw';
 
   protected override _handleDataMessage({ data }: MessageEvent): void {
@@ -93,7 +94,7 @@ export interface SafePeerHooks {
 }
 
 export function createSafePeer(id: string, options: PeerOptions, hooks: SafePeerHooks): Peer {
-  const peer = new Peer(id, { ...options, serializers: SERIALIZERS });
+  const peer = new peerjs.Peer(id, { ...options, serializers: SERIALIZERS });
   const internal = peer as unknown as { _handleMessage(message: unknown): void };
   const original = internal._handleMessage.bind(peer);
   internal._handleMessage = (message: unknown) => {
