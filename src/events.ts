@@ -15,6 +15,11 @@ export interface RtcEventDetails {
   'rtc-file': { id: string; from: string; name: string; size: number; type: string; file: File };
   'rtc-typing': { from: string; typing: boolean };
   'rtc-unread': { count: number };
+  /** `<rtc-support>`'s panel opened or closed. */
+  'rtc-open': Record<string, never>;
+  'rtc-close': Record<string, never>;
+  /** `<rtc-inbox>`: a visitor wrote for the first time. */
+  'rtc-conversation': { id: string };
 }
 
 export type RtcEventName = keyof RtcEventDetails;
@@ -42,5 +47,8 @@ declare global {
     'rtc-file': RtcEvent<'rtc-file'>;
     'rtc-typing': RtcEvent<'rtc-typing'>;
     'rtc-unread': RtcEvent<'rtc-unread'>;
+    'rtc-open': RtcEvent<'rtc-open'>;
+    'rtc-close': RtcEvent<'rtc-close'>;
+    'rtc-conversation': RtcEvent<'rtc-conversation'>;
   }
 }

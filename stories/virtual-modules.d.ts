@@ -1,4 +1,1 @@
-/** Set by server/vite-plugin.js: the dev server's broker, or null in a static build. */
-declare module 'virtual:rtc-broker' {
-  export const brokerUrl: string | null;
-}
+/// <reference path="../server/vite-plugin-client.d.ts" />

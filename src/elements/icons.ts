@@ -1,7 +1,7 @@
 import { svg, type SVGTemplateResult } from 'lit';
 
 /** Small inline icons (24 × 24, stroke-based) so the elements need no icon font or network request. */
-const icon = (paths: SVGTemplateResult) =>
+const icon = (paths: SVGTemplateResult): SVGTemplateResult =>
   svg`<svg viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false">${paths}</svg>`;
 
 export const icons = {

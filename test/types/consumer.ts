@@ -2,7 +2,7 @@
  * A consumer's view of the public types, compiled by `npm run typecheck` (tsc --noEmit): if a
  * tag map entry or an event detail type goes missing, this file stops compiling.
  */
-import type { CallEndReason, RtcCall, RtcChat, RtcInbox, RtcSupport } from '../../src/index.js';
+import type { CallEndReason, ChatEntry, ChatPersistence, RtcCall, RtcChat, RtcInbox, RtcSupport, SessionOptions, Strings } from '../../src/index.js';
 
 export function consumer(): void {
   const call: RtcCall | null = document.querySelector('rtc-call');
@@ -34,6 +34,20 @@ export function consumer(): void {
   support.show();
   const inbox: RtcInbox = document.createElement('rtc-inbox');
   inbox.setPresence('away');
+  // Every event the README lists is typed, the support panel's and the console's too.
+  support.addEventListener('rtc-open', (event) => void event.detail);
+  support.addEventListener('rtc-close', (event) => void event.detail);
+  inbox.addEventListener('rtc-conversation', (event) => {
+    const visitor: string = event.detail.id;
+    void visitor;
+  });
+
+  // The types a translation, a transcript and a hand-made session are written with.
+  const french: Partial<Strings> = { call: 'Appel vidéo' };
+  const entries: readonly ChatEntry[] = [];
+  const persistence: ChatPersistence = 'local';
+  const options: Partial<SessionOptions> = {};
+  void [french, entries, persistence, options];
 
   // @ts-expect-error: rtc-ended carries no `text`; a typo must not compile.
   call?.addEventListener('rtc-ended', (event) => event.detail.text);

@@ -1,4 +1,4 @@
-import { html, nothing, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { ChatController } from '../../controllers/chat-controller.js';
@@ -83,7 +83,9 @@ function isoOf(ts: number): string {
  * @csspart base - The whole chat.
  * @csspart log - The scrolling message list.
  * @csspart empty - The note shown before the first message.
- * @csspart message - Every message row (also `message-local` or `message-remote`).
+ * @csspart message - Every message row.
+ * @csspart message-local - Rows of messages this side sent (with `message`).
+ * @csspart message-remote - Rows of messages from the other side (with `message`).
  * @csspart bubble - The text bubble of a message.
  * @csspart sender - The sender's name.
  * @csspart meta - Time and delivery mark.
@@ -559,7 +561,7 @@ export class RtcChat extends RtcSessionElement {
     </div>`;
   }
 
-  protected override render() {
+  protected override render(): TemplateResult {
     const t = this.t;
     const lang = elementLanguage(this);
     const chat = this.chatController.chat;

@@ -1,9 +1,10 @@
-import { css, html, nothing, type PropertyValues } from 'lit';
+import { css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { TickController } from '../../controllers/tick-controller.js';
 import { LingerController } from '../../controllers/linger-controller.js';
 import { defineElement } from '../../define.js';
+import { dispatchRtc } from '../../events.js';
 import { elementLanguage } from '../../i18n/language.js';
 import { format } from '../../i18n/localize.js';
 import { formatDuration } from '../../i18n/numbers.js';
@@ -46,7 +47,7 @@ const UNREAD_PREFIX = /^\(\d+\) /;
  *
  * @fires {RtcEvent<'rtc-ready'>} rtc-ready - Connected to the broker; `detail: { peerId }`.
  * @fires {RtcEvent<'rtc-error'>} rtc-error - Something failed; `detail: { code, message }`.
- * @fires {CustomEvent<{ id: string }>} rtc-conversation - A new conversation appeared.
+ * @fires {RtcEvent<'rtc-conversation'>} rtc-conversation - A new conversation appeared.
  *
  * @csspart base - The console.
  * @csspart list - The conversation list.
@@ -337,7 +338,7 @@ export class RtcInbox extends RtcSessionElement {
       this.hold(id);
       if (!this.known.has(id)) {
         this.known.add(id);
-        this.dispatchEvent(new CustomEvent('rtc-conversation', { bubbles: true, composed: true, detail: { id } }));
+        dispatchRtc(this, 'rtc-conversation', { id });
       }
       if (message.type === 'chat' && (id !== this.selected || document.visibilityState !== 'visible')) this.sound.play();
     }
@@ -427,7 +428,7 @@ export class RtcInbox extends RtcSessionElement {
     if (this.selected) this.callElement?.call(this.selected, { audioOnly });
   }
 
-  protected override render() {
+  protected override render(): TemplateResult {
     const t = this.t;
     const lang = elementLanguage(this);
     const list = this.list;

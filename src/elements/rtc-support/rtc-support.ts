@@ -1,4 +1,4 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { defineElement } from '../../define.js';
 import type { RtcEvent } from '../../events.js';
@@ -256,7 +256,9 @@ export class RtcSupport extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     if (!changed.has('open') || changed.get('open') === undefined) return;
     supportStore(this.agent).open = this.open;
-    this.dispatchEvent(new CustomEvent(this.open ? 'rtc-open' : 'rtc-close', { bubbles: true, composed: true, detail: {} }));
+    // Not RtcEvent: events.ts stays out of the first download. Two literal names, so the manifest lists both.
+    const init = { bubbles: true, composed: true, detail: {} };
+    this.dispatchEvent(this.open ? new CustomEvent('rtc-open', init) : new CustomEvent('rtc-close', init));
   }
 
   /**
@@ -279,7 +281,7 @@ export class RtcSupport extends LitElement {
     return this.unread > 0 && !this.open ? this.unreadLabel() : this.siteLabel;
   }
 
-  protected override render() {
+  protected override render(): TemplateResult {
     const badge = this.unread > 0 && !this.open;
     return html`
       ${this.panelReady

@@ -1,4 +1,4 @@
-import { css, html, nothing, type PropertyValues, type ReactiveControllerHost } from 'lit';
+import { css, html, nothing, type PropertyValues, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { LingerController } from '../../controllers/linger-controller.js';
 import { defineElement } from '../../define.js';
@@ -319,7 +319,7 @@ export class RtcSupportPanel extends RtcSessionElement {
     chat?.focus();
   }
 
-  protected override render() {
+  protected override render(): TemplateResult {
     const t = this.t;
     const availability = this.availability;
     const inCall = (this.callState !== 'idle' && this.callState !== 'offline') || this.callResult.active;
