@@ -20,12 +20,20 @@ try {
     process.exit(1);
   }
   const manifest = JSON.parse(fresh);
-  // Every element module (src/elements/rtc-*/) must declare its tag; shared base classes have none.
+  // Every element module (src/elements/rtc-*/, listed as the dist/npm module it compiles to) must
+  // declare its tag; shared base classes have none.
   const tags = manifest.modules
-    .filter((m) => /^src\/elements\/rtc-[^/]+\//.test(m.path))
+    .filter((m) => /^dist\/npm\/elements\/rtc-[^/]+\//.test(m.path))
     .flatMap((m) => (m.declarations ?? []).filter((d) => d.customElement).map((d) => d.tagName));
   if (tags.some((t) => !t)) {
     console.error('custom-elements.json has an element without a tag name (add @tagname to its JSDoc).');
+    process.exit(1);
+  }
+  // Tools find an element's tag through its definition export (see the define-element plugin).
+  const defined = manifest.modules.flatMap((m) => (m.exports ?? []).filter((e) => e.kind === 'custom-element-definition').map((e) => e.name));
+  const undefinedTags = tags.filter((t) => !defined.includes(t));
+  if (undefinedTags.length) {
+    console.error(`custom-elements.json has no custom-element-definition for ${undefinedTags.join(', ')} (is it registered with defineElement()?).`);
     process.exit(1);
   }
   // The manifest format's own JSON schema (from the custom-elements-manifest package).
