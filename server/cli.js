@@ -18,9 +18,15 @@ Options:
   --ice-servers <json>  JSON array of RTCIceServer objects, or @file.json to read one
                         e.g. '[{"urls":"stun:stun.example.com:3478"}]'
   --allow-origin <list> comma-separated origins allowed to use the broker and /rtc-config, or * (default *)
+  --no-demo             serve no demo pages (the demo shop, call, chat and agent console pages)
+  -v, --version         print the version
   -h, --help            show this help
 
-Env TRUST_PROXY=1 makes the server trust X-Forwarded-* headers from a reverse proxy.`;
+Env TRUST_PROXY=1 trusts X-Forwarded-Host from the proxy in front (for the same-origin check of the
+server's own pages); also a hop count or addresses/subnets ("loopback, 10.0.0.0/8").`;
+
+/** createServer's option names as the command line spells them, for its error messages. */
+const FLAG_NAMES = /** @type {Record<string, string>} */ ({ iceServers: '--ice-servers', allowOrigin: '--allow-origin', path: '--path', key: '--key', port: '--port' });
 
 /** A bad command line: printed with a hint and exit code 2. */
 export class UsageError extends Error {
@@ -31,7 +37,7 @@ export class UsageError extends Error {
  * Turns argv (without node and script) plus env into createServer options.
  * @param {string[]} argv
  * @param {Record<string, string | undefined>} [env]
- * @returns {{ help: true } | { help: false, options: import('./index.d.ts').ServerOptions }}
+ * @returns {{ help: true } | { help: false, version: true } | { help: false, version?: undefined, options: import('./index.d.ts').ServerOptions }}
  */
 export function parseCommandLine(argv, env = process.env) {
   let values;
@@ -47,6 +53,8 @@ export function parseCommandLine(argv, env = process.env) {
         path: { type: 'string' },
         'ice-servers': { type: 'string' },
         'allow-origin': { type: 'string' },
+        'no-demo': { type: 'boolean' },
+        version: { type: 'boolean', short: 'v' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -54,11 +62,13 @@ export function parseCommandLine(argv, env = process.env) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
   if (values.help) return { help: true };
+  if (values.version) return { help: false, version: true };
 
   /** @type {import('./index.d.ts').ServerOptions} */
   const options = {};
-  const port = values.port ?? env.PORT;
-  if (port !== undefined && port !== '') {
+  // An empty PORT is as good as unset (env files leave them so); an empty --port is a mistake.
+  const port = values.port ?? (env.PORT === '' ? undefined : env.PORT);
+  if (port !== undefined) {
     if (!/^\d+$/.test(port) || Number(port) > 65535) {
       throw new UsageError(`${values.port !== undefined ? '--port' : 'PORT'} must be a whole number from 0 to 65535, got "${port}"`);
     }
@@ -70,10 +80,8 @@ export function parseCommandLine(argv, env = process.env) {
     if (values.key === '') throw new UsageError('--key must not be empty');
     options.key = values.key;
   }
-  if (values.path !== undefined) {
-    if (!values.path.startsWith('/')) throw new UsageError(`--path must start with "/", got "${values.path}"`);
-    options.path = values.path;
-  }
+  // createServer normalises it ("peerjs" → "/peerjs") and refuses what is no path.
+  if (values.path !== undefined) options.path = values.path;
   if (values['ice-servers'] !== undefined) options.iceServers = readIceServers(values['ice-servers']);
   if (values['allow-origin'] !== undefined) {
     const raw = values['allow-origin'].trim();
@@ -81,6 +89,7 @@ export function parseCommandLine(argv, env = process.env) {
     if (list.length === 0) throw new UsageError('--allow-origin needs * or a comma-separated list of origins');
     options.allowOrigin = raw === '*' ? '*' : list;
   }
+  if (values['no-demo']) options.staticRoots = { demo: false };
   return { help: false, options };
 }
 
@@ -119,12 +128,16 @@ export async function main(argv, { env = process.env, log = console.log, handleS
     log(USAGE);
     return undefined;
   }
+  if (parsed.version) {
+    log(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version);
+    return undefined;
+  }
   let server;
   try {
     server = createServer({ ...parsed.options, log });
   } catch (error) {
-    // createServer's TypeErrors (bad ICE servers, origins, path) are input mistakes too.
-    if (error instanceof TypeError) throw new UsageError(error.message);
+    // createServer's TypeErrors (bad ICE servers, origins, path) are input mistakes too: named as typed.
+    if (error instanceof TypeError) throw new UsageError(error.message.replace(/^(iceServers|allowOrigin|path|key|port)\b/, (name) => FLAG_NAMES[name] ?? name));
     throw error;
   }
   const info = await server.listen();

@@ -17,3 +17,4 @@ export declare function guardSocket(
   options?: { limits?: typeof BROKER_LIMITS; now?: () => number; onClose?: (reason: string) => void },
 ): void;
 export declare function createThrottledLog(log: (line: string) => void, intervalMs: number, now?: () => number): (kind: string, line: string) => void;
+export declare function printable(line: string): string;

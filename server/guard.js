@@ -95,7 +95,7 @@ export function guardSocket(socket, { limits = BROKER_LIMITS, now = Date.now, on
  * @param {() => number} now
  */
 export function createThrottledLog(log, intervalMs, now = Date.now) {
-  /** @type {Map<string, { next: number, skipped: number }>} */
+  /** @type {Map<string, { next: number, skipped: number, since: number }>} */
   const kinds = new Map();
   /**
    * @param {string} kind lines of one kind share a budget
@@ -109,7 +109,18 @@ export function createThrottledLog(log, intervalMs, now = Date.now) {
       return;
     }
     const skipped = state?.skipped ?? 0;
-    kinds.set(kind, { next: t + intervalMs, skipped: 0 });
-    log(skipped ? `${line} (and ${skipped} more like it in the last ${Math.round(intervalMs / 1000)} s)` : line);
+    kinds.set(kind, { next: t + intervalMs, skipped: 0, since: t });
+    const line1 = printable(line);
+    log(skipped ? `${line1} (and ${skipped} more like it since the previous one, ${Math.round((t - (state?.since ?? t)) / 1000)} s ago)` : line1);
   };
+}
+
+/**
+ * One line of at most 300 characters with control characters escaped: lines can quote what a
+ * client sent, and a client must not be able to forge or break up log lines.
+ * @param {string} line
+ */
+export function printable(line) {
+  const escaped = line.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escaped.length > 300 ? `${escaped.slice(0, 299)}…` : escaped;
 }

@@ -32,8 +32,8 @@ export interface ServerOptions {
   cleanupOutMsgs?: number;
   /** Trust X-Forwarded-* from a reverse proxy (Express "trust proxy" value). Default: env TRUST_PROXY, else false. */
   proxied?: boolean | number | string;
-  /** Directories served at /cdn/ and /. Default { cdn: <package>/dist/cdn, demo: <package>/demo }. */
-  staticRoots?: { cdn?: string; demo?: string };
+  /** Directories served at /cdn/ and /. Default { cdn: <package>/dist/cdn, demo: <package>/demo }; demo: false serves no demo pages. */
+  staticRoots?: { cdn?: string; demo?: string | false };
   /** Receives one line per start, plus broker errors. Default console.log; false silences it. */
   log?: ((line: string) => void) | false;
 }
@@ -54,7 +54,7 @@ export interface RtcServer {
   readonly httpServer: Server;
   /** Starts listening and logs one line; rejects with a message naming the port on EADDRINUSE. */
   listen(): Promise<ListenInfo>;
-  /** Terminates every broker WebSocket and closes the HTTP server; resolves even with clients connected. */
+  /** Closes every broker WebSocket with 1001 "going away" (cut after 1 s if a client does not answer) and the HTTP server; resolves even with clients connected. */
   close(): Promise<void>;
   /** Broker clients currently connected. */
   readonly clientCount: number;

@@ -136,7 +136,8 @@ function parseProxied(value) {
 function describe(value) {
   if (value === undefined) return 'undefined';
   try {
-    const json = JSON.stringify(value);
+    // Error messages end up in terminals and logs: a TURN password must not.
+    const json = JSON.stringify(value, (key, inner) => (key === 'credential' && typeof inner === 'string' ? '***' : inner));
     return json.length > 80 ? `${json.slice(0, 77)}...` : json;
   } catch {
     return String(value);
@@ -241,7 +242,15 @@ export function createServer(options = {}) {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     next();
   });
-  if (proxied !== false) app.set('trust proxy', proxied);
+  if (proxied !== false) {
+    try {
+      app.set('trust proxy', proxied);
+    } catch (error) {
+      throw new TypeError(
+        `proxied (env TRUST_PROXY) must be 1/true, a hop count, or addresses and subnets like "loopback, 10.0.0.0/8"; got ${describe(proxied)} (${error instanceof Error ? error.message : String(error)})`,
+      );
+    }
+  }
   const httpServer = http.createServer(app);
 
   /** @type {WebSocketServer | undefined} */
@@ -249,6 +258,10 @@ export function createServer(options = {}) {
   // Connected broker clients by id, with the socket we last saw for each (to spot reconnect takeovers).
   /** @type {Map<string, { client: import('peer').IClient, socket: import('ws').WebSocket | null }>} */
   const clients = new Map();
+
+  /** Whether the hop that sent `req` is a proxy we were told to trust (TRUST_PROXY / proxied). */
+  const trustsProxy = (/** @type {http.IncomingMessage} */ req) =>
+    proxied !== false && !!req.socket.remoteAddress && /** @type {(addr: string, i: number) => boolean} */ (app.get('trust proxy fn'))(req.socket.remoteAddress, 0);
 
   /**
    * @param {string | undefined} origin
@@ -258,9 +271,14 @@ export function createServer(options = {}) {
     if (allowOrigin === '*') return true;
     if (!origin) return false;
     if (allowOrigin.includes(origin)) return true;
-    // Pages this server serves itself (the demo) are same-origin, never cross-site.
+    // Pages this server serves itself (the demo) are same-origin, never cross-site. Behind a trusted
+    // proxy that rewrites Host (nginx's default proxy_set_header Host $proxy_host), the browser's host
+    // is in X-Forwarded-Host.
     try {
-      return new URL(origin).host === req.headers.host;
+      const host = new URL(origin).host;
+      if (host === req.headers.host) return true;
+      const forwarded = String(req.headers['x-forwarded-host'] ?? '').split(',')[0]?.trim();
+      return !!forwarded && host === forwarded && trustsProxy(req);
     } catch {
       return false;
     }
@@ -283,8 +301,10 @@ export function createServer(options = {}) {
         // Beyond this ws closes the socket (1009) before anything is parsed or queued.
         maxPayload: BROKER_LIMITS.maxFrameBytes,
         verifyClient: (info, done) => {
-          if (originAllowed(info.origin, info.req)) done(true);
-          else done(false, 403, 'Origin not allowed');
+          if (originAllowed(info.origin, info.req)) return done(true);
+          // Most often a site missing from --allow-origin: say which, once in a while.
+          logTrouble('origin', `rtc-elements broker: refused a WebSocket from origin ${JSON.stringify(info.origin ?? null)} (not in --allow-origin)`);
+          done(false, 403, 'Origin not allowed');
         },
       });
       // Registered before peer's own handler, so the meter sees each message first.
@@ -335,16 +355,22 @@ export function createServer(options = {}) {
     });
   }
 
-  app.get('/healthz', (_req, res) => {
+  // With the broker under a prefix (--path /support/peerjs), everything else is served under it too,
+  // for a proxy that forwards only /support/…: the script there finds the broker at ../peerjs.
+  const prefix = path.posix.dirname(mountPath) === '/' ? '' : path.posix.dirname(mountPath);
+  const underPrefix = (/** @type {string} */ p) => [...new Set([p, `${prefix}${p}`])];
+
+  app.get(underPrefix('/healthz'), (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');
     res.json({ ok: true, peers: clients.size });
   });
 
   // Site owners load the script from their own origin: compressed, CORS *, cached by name (server/cdn.js).
   const cdn = cdnHandler(staticRoots.cdn);
-  app.use('/cdn', cdn);
+  for (const at of underPrefix('/cdn')) app.use(at, cdn);
 
-  const demo = express.static(staticRoots.demo, {
+  // staticRoots.demo === false (--no-demo): a production server shows no demo shop and no agent console of ours.
+  const demo = staticRoots.demo === false ? null : express.static(staticRoots.demo, {
     extensions: ['html'],
     setHeaders(res, filePath) {
       // The agent console answers calls with camera and microphone: no other site may frame it (clickjacking).
@@ -355,10 +381,13 @@ export function createServer(options = {}) {
     },
   });
   // A root mount would answer GET / with peer's info JSON, so let the demo go first then.
-  if (mountPath === '/') app.use(demo);
+  if (demo && mountPath === '/') app.use(demo);
   const timers = runWithStoppableTimers(() => app.use(mountPath, broker));
   if (mountPath !== '/') app.use(mountPath, apiNotFound);
-  if (mountPath !== '/') app.use(demo);
+  // One mount each: a layer with several paths tries only the first that matches.
+  if (demo && mountPath !== '/') for (const at of underPrefix('/')) app.use(at, demo);
+  // Anything else: a JSON 404 like the API's, not Express's HTML page.
+  app.use(apiNotFound);
 
   /** @type {express.ErrorRequestHandler} */
   const onError = (error, _req, res, next) => {
@@ -401,12 +430,19 @@ export function createServer(options = {}) {
           port: address.port,
         };
         // Name only the pages this checkout actually has (the agent console arrives with <rtc-inbox>).
-        const pages = [['demo', '/'], ['call page', '/call.html'], ['agent console', '/agent.html']].filter(
-          ([, page]) => page === '/' || existsSync(path.join(staticRoots.demo, page)),
-        );
+        const demoRoot = staticRoots.demo;
+        const pages =
+          demoRoot === false
+            ? []
+            : [['demo', '/'], ['call page', '/call.html'], ['chat page', '/chat.html'], ['agent console', '/agent.html']].filter(
+                ([, page]) => page === '/' || existsSync(path.join(demoRoot, page)),
+              );
         log(
-          `rtc-elements server on ${origin} — ${pages.map(([label, page]) => `${label} ${origin}${page}`).join(' · ')} · broker ${info.wsUrl} · script ${origin}/cdn/rtc-elements.js`,
+          `rtc-elements server on ${origin} — ${[...pages.map(([label, page]) => `${label} ${origin}${page}`), `broker ${info.wsUrl}`, `script ${origin}/cdn/rtc-elements.js`].join(' · ')}`,
         );
+        if (path.posix.basename(mountPath) !== 'peerjs') {
+          log(`rtc-elements server: note: the script looks for the broker at ${prefix}/peerjs, beside ${prefix}/cdn/; with --path ${mountPath} give every element server="${info.brokerUrl}"`);
+        }
         resolve(info);
         // The first visitor should not wait for brotli: compress the scripts now, in the background.
         void cdn.warm();
@@ -422,22 +458,28 @@ export function createServer(options = {}) {
 
   /** @returns {Promise<void>} */
   function close() {
-    closing ??= new Promise((resolve) => {
-      state = 'closed';
-      timers.stop();
-      if (wss) {
-        for (const socket of wss.clients) socket.terminate();
-        wss.close();
-      }
-      clients.clear();
-      if (!httpServer.listening) {
-        resolve();
-        return;
-      }
-      httpServer.close(() => resolve());
+    if (closing) return closing;
+    state = 'closed';
+    timers.stop();
+    // "Going away" tells PeerJS to reconnect (to this server once it is back), rather than a cut
+    // connection (1006). A socket that does not finish the closing handshake within a second is cut.
+    const socketsClosed = [...(wss?.clients ?? [])].map(
+      (socket) =>
+        new Promise((resolve) => {
+          socket.once('close', resolve);
+          socket.close(1001, 'Server shutting down');
+          setTimeout(() => socket.terminate(), 1000).unref();
+        }),
+    );
+    wss?.close();
+    clients.clear();
+    const httpClosed = new Promise((resolve) => {
+      if (!httpServer.listening) return resolve(undefined);
+      httpServer.close(() => resolve(undefined));
       // Idle keep-alive HTTP connections would otherwise hold close() open for seconds.
       httpServer.closeAllConnections();
     });
+    closing = Promise.all([...socketsClosed, httpClosed]).then(() => {});
     return closing;
   }
 

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer as createNetServer, type AddressInfo } from 'node:net';
 import { get as httpGet, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -164,6 +164,17 @@ describe('HTTP routes', () => {
     await client.next('OPEN');
   });
 
+  it('serves the script, the demo and /healthz under the broker\'s prefix too, for a proxy that forwards only that prefix', async () => {
+    const { info } = await start({ path: '/support/peerjs' });
+    const script = await fetch(`${info.url}support/cdn/rtc-elements.js`);
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
+    // Where the script looks for the broker (../peerjs from its own URL) is where it is.
+    expect(new URL('../peerjs', script.url).href).toBe(info.brokerUrl);
+    expect(await (await fetch(`${info.url}support/`)).text()).toContain('<rtc-support');
+    expect(await (await fetch(`${info.url}support/healthz`)).json()).toEqual({ ok: true, peers: 0 });
+  });
+
   it('mounts the broker at / without hiding the demo index', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'rtc-elements-root-'));
     writeFileSync(path.join(dir, 'index.html'), '<title>demo</title>');
@@ -281,6 +292,17 @@ describe('HTTP routes', () => {
       }
     });
 
+    it('serves no demo pages with demo: false (--no-demo), and answers unknown paths with JSON 404', async () => {
+      const { info } = await start({ staticRoots: { cdn: dir, demo: false } });
+      for (const page of ['', 'call', 'call.html', 'agent.html']) {
+        const response = await fetch(`${info.url}${page}`);
+        expect(response.status, page).toBe(404);
+        expect(await response.json(), page).toEqual({ error: 'not found' });
+      }
+      expect((await fetch(`${info.url}cdn/rtc-elements.js`)).status).toBe(200);
+      expect((await fetch(`${info.url}healthz`)).status).toBe(200);
+    });
+
     it('serves the demo at / with .html extensions optional', async () => {
       const { info } = await start({ staticRoots: { cdn: dir, demo: dir } });
       expect(await (await fetch(info.url)).text()).toContain('<title>demo</title>');
@@ -362,6 +384,34 @@ describe('broker', () => {
     const own = connect(info, 'own', 't', { origin: `http://localhost:${info.port}` });
     await own.next('OPEN');
     expect(server.clientCount).toBe(2);
+  });
+
+  it('says in the log which origin it refused, once per few seconds however often', async () => {
+    const lines: string[] = [];
+    const { info } = await start({ allowOrigin: ['https://site.example'], log: (line) => lines.push(line) });
+    for (let i = 0; i < 3; i++) expect(await refusal(connect(info, `evil${i}`, 't', { origin: 'https://evil.example' }))).toBe(403);
+    expect(lines.filter((line) => line.includes('refused'))).toEqual(['rtc-elements broker: refused a WebSocket from origin "https://evil.example" (not in --allow-origin)']);
+  });
+
+  it('behind a trusted proxy that rewrites Host, its own pages (X-Forwarded-Host) are still same-origin; untrusted, not', async () => {
+    const page = { origin: 'https://support.example.com', headers: { 'X-Forwarded-Host': 'support.example.com' } };
+    const trusting = await start({ allowOrigin: ['https://shop.example'], proxied: 'loopback' });
+    await connect(trusting.info, 'agent', 't', page).next('OPEN');
+    // The header alone proves nothing when the server was not told a proxy sits in front.
+    const direct = await start({ allowOrigin: ['https://shop.example'] });
+    expect(await refusal(connect(direct.info, 'agent', 't', page))).toBe(403);
+    // Nor when the proxy it trusts is not the one that connected.
+    const elsewhere = await start({ allowOrigin: ['https://shop.example'], proxied: '10.0.0.0/8' });
+    expect(await refusal(connect(elsewhere.info, 'agent', 't', page))).toBe(403);
+  });
+
+  it('closes broker sockets with 1001 "going away" when it shuts down, so clients reconnect rather than see a cut', async () => {
+    const { server, info } = await start();
+    const client = connect(info, 'leaving', 't');
+    await client.next('OPEN');
+    const closed = new Promise<number>((resolve) => client.ws.once('close', (code) => resolve(code)));
+    await server.close();
+    expect(await closed).toBe(1001);
   });
 
   it('accepts any Origin when allowOrigin is *', async () => {
@@ -673,13 +723,30 @@ describe('cli', () => {
     expect(stdout).toContain('--ice-servers');
   });
 
+  it('prints the package version for --version and exits 0', async () => {
+    const { code, stdout } = await runCli(['--version']).exited;
+    expect(code).toBe(0);
+    expect(stdout.trim()).toBe(JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).version);
+  });
+
+  it('refuses a TRUST_PROXY it cannot use, naming it', async () => {
+    const { code, stderr } = await runCli([], { PORT: '0', TRUST_PROXY: 'yes' }).exited;
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/TRUST_PROXY/);
+  });
+
   it.each([
     [['--bogus'], /bogus/],
     [['--port', 'eighty'], /--port must be a whole number/],
     [['--ice-servers', '{nope'], /not valid JSON/],
     [['--ice-servers', '[{"urls":"http://x"}]'], /stun:, stuns:, turn: or turns:/],
     [['--ice-servers', '@/nonexistent/ice.json'], /cannot read/],
-    [['--allow-origin', 'not-an-origin'], /allowOrigin\[0\]/],
+    // Named as typed on the command line, not as createServer's option.
+    [['--allow-origin', 'not-an-origin'], /--allow-origin\[0\]/],
+    [['--port', ''], /--port must be a whole number/],
+    [['--path', '/a?b'], /--path must be a plain URL path/],
+    // A TURN password never reaches the terminal, even in an error about its entry.
+    [['--ice-servers', '[{"urls":"turn:t.example.com","credential":"S3CRET-PW"}]'], /TURN server: it needs a string "username" and "credential", got .*"credential":"\*\*\*"/],
   ])('rejects %j with exit code 2 and a clear message', async (args, message) => {
     const { code, stderr } = await runCli(args).exited;
     expect(code).toBe(2);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createBucket, createThrottledLog, isBrokerMessage } from '../../server/guard.js';
+import { createBucket, createThrottledLog, isBrokerMessage, printable } from '../../server/guard.js';
 
 describe('broker guard', () => {
   it('a bucket allows its burst at once, then refills at its rate and never beyond the burst', () => {
@@ -29,9 +29,26 @@ describe('broker guard', () => {
     expect(lines).toEqual(['junk 0', 'flood 0']);
     t = 5000;
     log('junk', 'junk 100');
-    expect(lines.at(-1)).toBe('junk 100 (and 99 more like it in the last 5 s)');
-    t = 20_000;
+    expect(lines.at(-1)).toBe('junk 100 (and 99 more like it since the previous one, 5 s ago)');
+    // Left-out lines are counted until the next one is written, however long that takes: it says so.
+    t = 6000;
     log('junk', 'junk 101');
-    expect(lines.at(-1)).toBe('junk 101');
+    t = 42_000;
+    log('junk', 'junk 102');
+    expect(lines.at(-1)).toBe('junk 102 (and 1 more like it since the previous one, 37 s ago)');
+    t = 60_000;
+    log('junk', 'junk 103');
+    expect(lines.at(-1)).toBe('junk 103');
+  });
+
+  it('log lines quoting a client stay one short line: control characters escaped, long text cut', () => {
+    expect(printable('bad frame "x\nrtc-elements server: forged"')).toBe('bad frame "x\\u000artc-elements server: forged"');
+    expect(printable('\u001b[31mred\u2028')).toBe('\\u001b[31mred\\u2028');
+    const long = printable(`junk ${'x'.repeat(1000)}`);
+    expect(long).toHaveLength(300);
+    expect(long.endsWith('…')).toBe(true);
+    const lines: string[] = [];
+    createThrottledLog((line) => lines.push(line), 5000)('junk', 'a\r\nb');
+    expect(lines).toEqual(['a\\u000d\\u000ab']);
   });
 });
