@@ -18,6 +18,8 @@ Options:
   --ice-servers <json>  JSON array of RTCIceServer objects, or @file.json to read one
                         e.g. '[{"urls":"stun:stun.example.com:3478"}]'
   --allow-origin <list> comma-separated origins allowed to use the broker and /rtc-config, or * (default *)
+  --reserved-ids <json> JSON object of peer id → secret, or @file.json to read one: only an element
+                        with that peer-secret may take the id (e.g. the agent console's)
   --no-demo             serve no demo pages (the demo shop, call, chat and agent console pages)
   -v, --version         print the version
   -h, --help            show this help
@@ -26,7 +28,7 @@ Env TRUST_PROXY=1 trusts X-Forwarded-Host from the proxy in front (for the same-
 server's own pages); also a hop count or addresses/subnets ("loopback, 10.0.0.0/8").`;
 
 /** createServer's option names as the command line spells them, for its error messages. */
-const FLAG_NAMES = /** @type {Record<string, string>} */ ({ iceServers: '--ice-servers', allowOrigin: '--allow-origin', path: '--path', key: '--key', port: '--port' });
+const FLAG_NAMES = /** @type {Record<string, string>} */ ({ iceServers: '--ice-servers', allowOrigin: '--allow-origin', reservedIds: '--reserved-ids', path: '--path', key: '--key', port: '--port' });
 
 /** A bad command line: printed with a hint and exit code 2. */
 export class UsageError extends Error {
@@ -53,6 +55,7 @@ export function parseCommandLine(argv, env = process.env) {
         path: { type: 'string' },
         'ice-servers': { type: 'string' },
         'allow-origin': { type: 'string' },
+        'reserved-ids': { type: 'string' },
         'no-demo': { type: 'boolean' },
         version: { type: 'boolean', short: 'v' },
         help: { type: 'boolean', short: 'h' },
@@ -82,7 +85,8 @@ export function parseCommandLine(argv, env = process.env) {
   }
   // createServer normalises it ("peerjs" → "/peerjs") and refuses what is no path.
   if (values.path !== undefined) options.path = values.path;
-  if (values['ice-servers'] !== undefined) options.iceServers = readIceServers(values['ice-servers']);
+  if (values['ice-servers'] !== undefined) options.iceServers = readJsonOption('--ice-servers', values['ice-servers']);
+  if (values['reserved-ids'] !== undefined) options.reservedIds = readJsonOption('--reserved-ids', values['reserved-ids']);
   if (values['allow-origin'] !== undefined) {
     const raw = values['allow-origin'].trim();
     const list = raw.split(',').map((o) => o.trim()).filter(Boolean);
@@ -94,15 +98,16 @@ export function parseCommandLine(argv, env = process.env) {
 }
 
 /**
- * @param {string} value JSON text, or @path to a JSON file
- * @returns {import('./index.d.ts').IceServer[]}
+ * @param {string} flag
+ * @param {string} value JSON text, or @path to a JSON file (keeps secrets out of `ps`)
+ * @returns {any} checked by createServer
  */
-function readIceServers(value) {
+function readJsonOption(flag, value) {
   let text = value;
-  let source = '--ice-servers';
+  let source = flag;
   if (value.startsWith('@')) {
     const file = path.resolve(value.slice(1));
-    source = `--ice-servers file ${file}`;
+    source = `${flag} file ${file}`;
     try {
       text = readFileSync(file, 'utf8');
     } catch (error) {
@@ -137,7 +142,7 @@ export async function main(argv, { env = process.env, log = console.log, handleS
     server = createServer({ ...parsed.options, log });
   } catch (error) {
     // createServer's TypeErrors (bad ICE servers, origins, path) are input mistakes too: named as typed.
-    if (error instanceof TypeError) throw new UsageError(error.message.replace(/^(iceServers|allowOrigin|path|key|port)\b/, (name) => FLAG_NAMES[name] ?? name));
+    if (error instanceof TypeError) throw new UsageError(error.message.replace(/^(iceServers|allowOrigin|reservedIds|path|key|port)\b/, (name) => FLAG_NAMES[name] ?? name));
     throw error;
   }
   const info = await server.listen();

@@ -22,6 +22,12 @@ export interface ServerOptions {
   iceServers?: IceServer[];
   /** Origins allowed to use /rtc-config and the broker (CORS and WebSocket Origin check), or '*'. Default '*'. Same-origin pages are always allowed. */
   allowOrigin?: '*' | string[];
+  /**
+   * Peer ids only a client that knows the id's secret may take (an agent console's, which is public in
+   * the site's HTML): `{ "acme-help": "<16–128 letters, digits, - or _>" }`. The element proves it with
+   * `peer-secret`; anyone else is told the id is taken. Default: none reserved.
+   */
+  reservedIds?: Record<string, string>;
   /** Maximum connected broker clients. Default 5000. */
   concurrentLimit?: number;
   /** ms without a heartbeat before a client is dropped. Default 150000 (background tabs ping only once a minute). */

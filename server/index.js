@@ -1,4 +1,5 @@
 // The self-hosted rtc-elements server: PeerJS broker + /rtc-config + the CDN script + the demo, in one process.
+import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -66,6 +67,39 @@ function validateIceServers(value) {
     }
   });
   return value;
+}
+
+/** Peer ids as the elements accept them, and what a reserved id's secret may be (URL-safe as it is). */
+const PEER_ID = /^[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*$/;
+const PEER_SECRET = /^[A-Za-z0-9_-]{16,128}$/;
+
+/**
+ * @param {unknown} value
+ * @returns {Map<string, string>}
+ */
+function validateReservedIds(value) {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(`reservedIds must be an object of peer id → secret, like { "acme-help": "<16+ letters, digits, - or _>" }, got ${describe(value)}`);
+  }
+  const reserved = new Map();
+  for (const [id, secret] of Object.entries(value)) {
+    if (id.length > 64 || !PEER_ID.test(id)) throw new TypeError(`reservedIds: "${id.slice(0, 70)}" is not a peer id (letters and digits, runs joined by - or _, 64 at most)`);
+    if (typeof secret !== 'string' || !PEER_SECRET.test(secret)) throw new TypeError(`reservedIds["${id}"] must be a secret of 16 to 128 letters, digits, - or _`);
+    reserved.set(id, secret);
+  }
+  return reserved;
+}
+
+/**
+ * Whether a broker token proves a reserved id: its part before the first "." is the secret (the
+ * elements add a per-tab part after it). Compared in constant time.
+ * @param {string | null} token
+ * @param {string} secret
+ */
+function provesSecret(token, secret) {
+  const given = Buffer.from((token ?? '').split('.')[0] ?? '');
+  const wanted = Buffer.from(secret);
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
 }
 
 /**
@@ -224,6 +258,7 @@ export function createServer(options = {}) {
   const mountPath = normalizeMountPath(options.path ?? DEFAULTS.path);
   const iceServers = validateIceServers(options.iceServers ?? []);
   const allowOrigin = validateAllowOrigin(options.allowOrigin ?? DEFAULTS.allowOrigin);
+  const reservedIds = validateReservedIds(options.reservedIds ?? {});
   const concurrentLimit = validateInteger(options.concurrentLimit ?? DEFAULTS.concurrentLimit, 'concurrentLimit');
   const aliveTimeout = validateInteger(options.aliveTimeout ?? DEFAULTS.aliveTimeout, 'aliveTimeout');
   const expireTimeout = validateInteger(options.expireTimeout ?? DEFAULTS.expireTimeout, 'expireTimeout');
@@ -308,10 +343,32 @@ export function createServer(options = {}) {
         },
       });
       // Registered before peer's own handler, so the meter sees each message first.
-      wss.on('connection', (socket) => guardSocket(socket, { onClose: (reason) => logTrouble(reason, `rtc-elements broker: closed a client socket: ${reason}`) }));
+      wss.on('connection', (socket, req) => {
+        guardSocket(socket, { onClose: (reason) => logTrouble(reason, `rtc-elements broker: closed a client socket: ${reason}`) });
+        refuseUnprovenReservedId(socket, req);
+      });
       return wss;
     },
   });
+
+  /**
+   * A reserved id (reservedIds) goes only to a client whose token proves its secret. Anyone else is
+   * told the id is taken, as PeerJS tells a second claimant, and peer's own handler (next in line)
+   * is handed a request without the id, so it registers nothing and closes the socket.
+   * @param {import('ws').WebSocket} socket
+   * @param {http.IncomingMessage} req
+   */
+  const refuseUnprovenReservedId = (socket, req) => {
+    if (reservedIds.size === 0) return;
+    const url = new URL(req.url ?? '', 'http://broker');
+    const id = url.searchParams.get('id');
+    const secret = id === null ? undefined : reservedIds.get(id);
+    if (secret === undefined || provesSecret(url.searchParams.get('token'), secret)) return;
+    logTrouble(`reserved:${id}`, `rtc-elements broker: refused reserved id ${JSON.stringify(id)} to a client without its secret`);
+    socket.send(JSON.stringify({ type: 'ID-TAKEN', payload: { msg: 'ID is taken' } }));
+    url.searchParams.delete('id');
+    req.url = `${url.pathname}${url.search}`;
+  };
 
   // peer's Express app is its own: it does not inherit ours.
   broker.disable('x-powered-by');

@@ -11,6 +11,8 @@ export interface SessionConfig {
   peerId: string | null;
   iceServers: string | null;
   name: string | null;
+  /** The reserved id's secret (`peer-secret`); used when the session is made. */
+  secret?: string | null;
 }
 
 export interface SessionCallbacks {
@@ -75,7 +77,7 @@ export class SessionController implements ReactiveController {
     try {
       const server = resolveServerUrl(config.server);
       const iceServers = config.iceServers ? parseIceServers(config.iceServers) : undefined;
-      session = acquireSession({ server, peerId: config.peerId ?? undefined, iceServers, name: config.name ?? undefined });
+      session = acquireSession({ server, peerId: config.peerId ?? undefined, iceServers, name: config.name ?? undefined, ...(config.secret ? { secret: config.secret } : {}) });
     } catch (error) {
       // A bad attribute is the host's to fix; report it once the element is in the document.
       const rtcError = error instanceof RtcError ? error : new RtcError('bad-attribute', String(error));

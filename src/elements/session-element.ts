@@ -26,6 +26,8 @@ export class RtcSessionElement extends LitElement {
   @property() name: string | null = null;
   /** JSON array of RTCIceServer. Default: what the server's `/rtc-config` returns, else none. */
   @property({ attribute: 'ice-servers' }) iceServers: string | null = null;
+  /** The secret for `peer-id` on a server that reserves it (`--reserved-ids`), e.g. an agent console's. */
+  @property({ attribute: 'peer-secret' }) peerSecret: string | null = null;
 
   /** Follows `lang` changes on the page (the element's own, an ancestor's, `<html>`'s). */
   protected readonly language = new LanguageController(this);
@@ -37,7 +39,7 @@ export class RtcSessionElement extends LitElement {
 
   protected readonly session = new SessionController(
     this,
-    () => ({ server: this.server, peerId: this.peerId, iceServers: this.iceServers, name: this.name }),
+    () => ({ server: this.server, peerId: this.peerId, iceServers: this.iceServers, name: this.name, secret: this.peerSecret }),
     {
       status: (status) => this.onSessionStatus(status),
       error: (error) => this.onError(error),

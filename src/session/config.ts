@@ -154,6 +154,19 @@ export function defaultPeerId(server: URL): string {
  * The broker token proves a reload is the same tab reclaiming its id (a fresh token would get
  * ID-TAKEN until the broker notices the old socket is gone).
  */
-export function peerToken(server: URL, peerId: string): string {
-  return remembered(`rtc-elements:token:${server.href}:${peerId}`, () => randomId(16));
+export function peerToken(server: URL, peerId: string, secret?: string): string {
+  const tabToken = remembered(`rtc-elements:token:${server.href}:${peerId}`, () => randomId(16));
+  // A reserved id (the server's --reserved-ids) is proven by the token's first part; the tab's own
+  // part stays, so a second tab of the same agent is still told the id is taken (not a takeover).
+  return secret ? `${secret}.${tabToken}` : tabToken;
+}
+
+/** A reserved id's secret: what the server accepts (and what fits a URL query unescaped). */
+export const PEER_SECRET_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
+
+export function validatePeerSecret(secret: string): string {
+  if (!PEER_SECRET_PATTERN.test(secret)) {
+    throw new RtcError('bad-attribute', 'peer-secret must be 16 to 128 letters, digits, - or _ (the secret given to the server with --reserved-ids).');
+  }
+  return secret;
 }

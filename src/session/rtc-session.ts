@@ -1,7 +1,7 @@
 import type { DataConnection, MediaConnection, Peer, PeerError } from 'peerjs';
 import { Call, type CallHost, type DevicePreferences } from './call.js';
 import { Chat, TRANSCRIPT_KEY_PREFIX, type ChatHost, type ChatPersistence } from './chat.js';
-import { defaultPeerId, fetchIceServers, peerServerOptions, peerToken, validatePeerId } from './config.js';
+import { defaultPeerId, fetchIceServers, peerServerOptions, peerToken, validatePeerId, validatePeerSecret } from './config.js';
 import { Conversation, type ConversationHost } from './conversation.js';
 import { Emitter } from './emitter.js';
 import { RtcError } from './errors.js';
@@ -31,6 +31,8 @@ export interface SessionOptions {
   /** ICE servers from the host; when absent the server's /rtc-config is asked. */
   iceServers?: RTCIceServer[];
   name?: string;
+  /** Proves `peerId` is ours on a server that reserves it (`--reserved-ids`); sent with the broker token. */
+  secret?: string;
 }
 
 const ID_TAKEN_RETRY_MS = 15_000;
@@ -78,6 +80,7 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
   private lastBadMessageReport = 0;
 
   private iceServers: RTCIceServer[] | undefined;
+  private readonly secret: string | undefined;
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private destroyed = false;
@@ -90,6 +93,7 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
     this.server = options.server;
     this.peerId = validatePeerId(options.peerId || defaultPeerId(options.server));
     this.iceServers = options.iceServers;
+    this.secret = options.secret === undefined ? undefined : validatePeerSecret(options.secret);
     this.ownName = (options.name ?? '').slice(0, LIMITS.maxNameLength);
     // Origin and path only: query strings and fragments can hold tokens a peer has no business seeing.
     if (typeof location !== 'undefined') this.page = { url: (location.origin + location.pathname).slice(0, 2048), title: document.title.slice(0, 300) };
@@ -110,7 +114,7 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
       this.peerId,
       {
         ...peerServerOptions(this.server),
-        token: peerToken(this.server, this.peerId),
+        token: peerToken(this.server, this.peerId, this.secret),
         config: { iceServers: this.iceServers ?? [] },
         debug: 0,
       },

@@ -10,7 +10,9 @@ import { focusedPart, newPage, pageErrors, uniqueId, useEnvironment, waitForFram
 // test fabricates), so the demo folder is copied and the test writes its own pages beside it.
 const site = mkdtempSync(join(tmpdir(), 'rtc-support-site-'));
 cpSync('demo', site, { recursive: true });
-const env = useEnvironment({ staticRoots: { demo: site } });
+/** An agent id the server keeps for whoever knows its secret (--reserved-ids). */
+const RESERVED = { id: 'acme-reserved', secret: 'console-secret-4f9c2b7e1d' };
+const env = useEnvironment({ staticRoots: { demo: site }, reservedIds: { [RESERVED.id]: RESERVED.secret } });
 afterAll(() => rmSync(site, { recursive: true, force: true }));
 
 /** A page we did not write: nothing but the two lines a site owner pastes (and hostile CSS). */
@@ -43,18 +45,22 @@ async function openVisitor(agent: string, extra = '', context = env.context): Pr
   return page;
 }
 
-async function openAgent(agent: string): Promise<Page> {
-  const page = await newPage(env.context);
+async function openAgent(agent: string, { secret = '', ready = true, context = env.context } = {}): Promise<Page> {
+  const page = await newPage(context);
   await page.goto(env.server.url);
-  await page.evaluate((agent) => {
-    document.body.innerHTML = '';
-    const inbox = document.createElement('rtc-inbox');
-    inbox.setAttribute('peer-id', agent);
-    inbox.setAttribute('name', 'Sam');
-    inbox.style.height = '700px';
-    document.body.append(inbox);
-  }, agent);
-  await waitForRtcEvent(page, 'rtc-ready');
+  await page.evaluate(
+    ({ agent, secret }) => {
+      document.body.innerHTML = '';
+      const inbox = document.createElement('rtc-inbox');
+      inbox.setAttribute('peer-id', agent);
+      if (secret) inbox.setAttribute('peer-secret', secret);
+      inbox.setAttribute('name', 'Sam');
+      inbox.style.height = '700px';
+      document.body.append(inbox);
+    },
+    { agent, secret },
+  );
+  if (ready) await waitForRtcEvent(page, 'rtc-ready');
   return page;
 }
 
@@ -202,6 +208,25 @@ describe('<rtc-support> and <rtc-inbox>', () => {
     await expect.poll(() => agent.locator('rtc-inbox [part~="conversation"]').count(), { timeout: 40_000 }).toBe(1);
     expect(await agent.locator('rtc-inbox [part~="unread"]').textContent()).toBe('1');
     await Promise.all([visitor.close(), agent.close()]);
+  });
+
+  it('a reserved agent id: a console without its secret is refused, the visitor\'s message waits for the real console', async () => {
+    // Someone who read the agent's id from the site's HTML opens a console of their own.
+    const squatter = await openAgent(RESERVED.id, { ready: false, context: await env.browser.newContext() });
+    expect(await waitForRtcEvent(squatter, 'rtc-error', { code: 'id-taken' })).toBeTruthy();
+    const visitor = await openVisitor(RESERVED.id);
+    await visitor.locator('rtc-support [part~="launcher"]').click();
+    await expect.poll(() => visitor.locator('rtc-support [part~="offline-note"]').count(), { timeout: 20_000 }).toBe(1);
+    await say(visitor, 'My order number is 4711');
+    // The real console, with the secret, gets the id and the message.
+    const agent = await openAgent(RESERVED.id, { secret: RESERVED.secret });
+    await expect.poll(() => agent.locator('rtc-inbox [part~="conversation"]').count(), { timeout: 40_000 }).toBe(1);
+    await agent.locator('rtc-inbox [part~="conversation"]').click();
+    await expect.poll(() => agent.locator('rtc-inbox rtc-chat [part~="bubble"]').allTextContents()).toContain('My order number is 4711');
+    // The squatter never had it.
+    expect(await squatter.locator('rtc-inbox [part~="conversation"]').count()).toBe(0);
+    expect(await squatter.evaluate(() => (window as unknown as { __events: { type: string }[] }).__events.some((e) => e.type === 'rtc-ready'))).toBe(false);
+    await Promise.all([visitor.close(), agent.close(), squatter.context().close()]);
   });
 
   it('three visitors at once appear in the inbox with the right unread counts', async () => {

@@ -414,6 +414,39 @@ describe('broker', () => {
     expect(await closed).toBe(1001);
   });
 
+  it('gives a reserved id only to a client whose token starts with its secret; anyone else is told it is taken', async () => {
+    const secret = 'agent-secret-0123456789';
+    const lines: string[] = [];
+    const { server, info } = await start({ reservedIds: { 'acme-help': secret }, log: (line) => lines.push(line) });
+    for (const token of ['guess', 'agent-secret-012345678', `${secret}x.tab`, `x${secret}.tab`]) {
+      const squatter = connect(info, 'acme-help', token);
+      expect(await squatter.next('ID-TAKEN')).toMatchObject({ type: 'ID-TAKEN' });
+      await once(squatter.ws, 'close');
+    }
+    expect(server.clientCount).toBe(0);
+    expect(lines.filter((line) => line.includes('reserved'))).toEqual(['rtc-elements broker: refused reserved id "acme-help" to a client without its secret']);
+    // The secret, then a "." and the tab's own part: the agent's console gets the id.
+    const agent = connect(info, 'acme-help', `${secret}.tab1`);
+    await agent.next('OPEN');
+    // A second tab of the same agent knows the secret too, but the id is in use: taken, not taken over.
+    const second = connect(info, 'acme-help', `${secret}.tab2`);
+    await second.next('ID-TAKEN');
+    // Ids that are not reserved work as before, and reach the agent.
+    const visitor = connect(info, 'visitor-1', 't');
+    await visitor.next('OPEN');
+    visitor.send({ type: 'OFFER', dst: 'acme-help', payload: { n: 1 } });
+    expect(await agent.next('OFFER')).toMatchObject({ src: 'visitor-1' });
+  });
+
+  it.each([
+    [[], /object of peer id/],
+    [{ 'not an id': 'agent-secret-0123456789' }, /not a peer id/],
+    [{ 'acme-help': 'short' }, /16 to 128/],
+    [{ 'acme-help': 'has spaces in the secret!' }, /16 to 128/],
+  ])('refuses reservedIds %j', (reservedIds, message) => {
+    expect(() => createServer({ reservedIds: reservedIds as unknown as Record<string, string>, log: false })).toThrow(message);
+  });
+
   it('accepts any Origin when allowOrigin is *', async () => {
     const { info } = await start();
     const client = connect(info, 'abc', 't', { origin: 'https://anything.example' });
@@ -744,6 +777,7 @@ describe('cli', () => {
     // Named as typed on the command line, not as createServer's option.
     [['--allow-origin', 'not-an-origin'], /--allow-origin\[0\]/],
     [['--port', ''], /--port must be a whole number/],
+    [['--reserved-ids', '{"acme-help":"short"}'], /--reserved-ids\["acme-help"\] must be a secret of 16 to 128/],
     [['--path', '/a?b'], /--path must be a plain URL path/],
     // A TURN password never reaches the terminal, even in an error about its entry.
     [['--ice-servers', '[{"urls":"turn:t.example.com","credential":"S3CRET-PW"}]'], /TURN server: it needs a string "username" and "credential", got .*"credential":"\*\*\*"/],

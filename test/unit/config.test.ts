@@ -6,10 +6,12 @@ import {
   fetchIceServers,
   parseIceServers,
   peerServerOptions,
+  peerToken,
   resolveServerUrl,
   rtcConfigUrl,
   setDefaultServer,
   validatePeerId,
+  validatePeerSecret,
 } from '../../src/session/config.js';
 import { RtcError, type RtcErrorCode } from '../../src/session/errors.js';
 
@@ -378,5 +380,20 @@ describe('fetchIceServers', () => {
     closed.close();
     await once(closed, 'close');
     await expect(fetchIceServers(new URL(`http://127.0.0.1:${port}/peerjs`), 2000)).resolves.toStrictEqual([]);
+  });
+});
+
+describe('reserved ids (peer-secret)', () => {
+  it('the broker token is the secret, a dot and the tab\'s own token; without a secret only the tab\'s', () => {
+    const server = new URL('https://support.example.com/peerjs');
+    const plain = peerToken(server, 'acme-help');
+    expect(plain).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(peerToken(server, 'acme-help', 'console-secret-4f9c2b7e1d')).toBe(`console-secret-4f9c2b7e1d.${plain}`);
+  });
+
+  it('refuses a secret the server would not accept, as a bad attribute', () => {
+    expect(validatePeerSecret('console-secret-4f9c2b7e1d')).toBe('console-secret-4f9c2b7e1d');
+    for (const bad of ['short', 'x'.repeat(129), 'has spaces in it, too', 'dots.are.separators'])
+      expectRtcError(() => validatePeerSecret(bad), 'bad-attribute');
   });
 });
