@@ -18,4 +18,14 @@ describe('the npm entry in plain Node', () => {
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { timeout: 30_000 });
     expect(JSON.parse(stdout)).toEqual([]);
   });
+
+  it('resolves every subpath the package exports (one element, or the translations alone), as an app would', async () => {
+    // Inside the package, Node resolves its own name through package.json "exports".
+    const subpaths = { 'rtc-elements/rtc-call': 'RtcCall', 'rtc-elements/rtc-chat': 'RtcChat', 'rtc-elements/rtc-inbox': 'RtcInbox', 'rtc-elements/rtc-support': 'RtcSupport', 'rtc-elements/i18n': 'registerTranslation' };
+    const script = `const missing = [];
+      for (const [path, name] of Object.entries(${JSON.stringify(subpaths)})) if (!(name in (await import(path)))) missing.push(path);
+      console.log(JSON.stringify(missing));`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { timeout: 30_000, cwd: fileURLToPath(new URL('../..', import.meta.url)) });
+    expect(JSON.parse(stdout)).toEqual([]);
+  });
 });
