@@ -183,14 +183,14 @@ export class RtcSupportPanel extends RtcSessionElement {
   private callResult = new LingerController(this, 6_000);
 
   /** On a narrow or short screen the open panel covers the page: a modal dialog, which Tab does not leave. */
-  private fullScreen = matchMedia(FULL_SCREEN_QUERY);
-  @state() private covering = this.fullScreen.matches;
-  private onScreenChange = () => (this.covering = this.fullScreen.matches);
+  private fullScreen: MediaQueryList | null = null;
+  @state() private covering = false;
+  private onScreenChange = () => (this.covering = !!this.fullScreen?.matches);
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.sound.close();
-    this.fullScreen.removeEventListener('change', this.onScreenChange);
+    this.fullScreen?.removeEventListener('change', this.onScreenChange);
     this.removeEventListener('keydown', this.keepTabInside);
   }
 
@@ -233,6 +233,8 @@ export class RtcSupportPanel extends RtcSessionElement {
     this.name = this.visitorName || null;
     super.connectedCallback();
     this.setAttribute('role', 'dialog');
+    // Asked here, not at construction: only a connected panel in a browser has a screen to cover.
+    this.fullScreen ??= matchMedia(FULL_SCREEN_QUERY);
     this.fullScreen.addEventListener('change', this.onScreenChange);
     this.onScreenChange();
     this.addEventListener('keydown', this.keepTabInside);
