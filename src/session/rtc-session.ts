@@ -148,7 +148,14 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
         // Another tab holds this id with another token: say so, and try again now and then,
         // so this tab takes over once the other one has gone.
         this.idTaken = true;
-        this.fail(new RtcError('id-taken', `The id "${this.peerId}" is already in use in another tab or device.`));
+        this.fail(
+          new RtcError(
+            'id-taken',
+            this.secret
+              ? `The id "${this.peerId}" is already in use in another tab or device, or the server has another secret for it than peer-secret.`
+              : `The id "${this.peerId}" is already in use in another tab or device (or the server reserves it: set peer-secret).`,
+          ),
+        );
         this.retryTimer ??= setTimeout(() => {
           this.retryTimer = undefined;
           if (this.destroyed) return;
