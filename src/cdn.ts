@@ -5,9 +5,11 @@
  * The broker defaults to the origin that served this script.
  */
 import { setDefaultServer } from './session/default-server.js';
-import './elements/rtc-support/rtc-support.js';
+import { setCurrentBuildLoader } from './elements/rtc-support/rtc-support.js';
 
 setDefaultServer(new URL(/* @vite-ignore */ '../peerjs', import.meta.url).href);
+// A page open across a release asks for the new build's panel when its own build's is gone.
+setCurrentBuildLoader(() => import(/* @vite-ignore */ new URL(`rtc-elements-full.js?build=${Date.now()}`, import.meta.url).href));
 
 const LAZY_TAGS = ['rtc-call', 'rtc-chat', 'rtc-inbox'];
 let full: Promise<typeof import('./full.js')> | null = null;

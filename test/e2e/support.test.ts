@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { cpSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -538,6 +538,34 @@ describe('<rtc-support> and <rtc-inbox>', () => {
     await page.locator('rtc-support rtc-chat [part~="input"]').waitFor();
     // The button went away with the spinner: focus went on into the chat.
     await expect.poll(() => focusedPart(page)).toBe('input');
+    expect(pageErrors(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('a page open across a release loads the new build\'s panel when its own build\'s is gone', async () => {
+    const page = await newPage(env.context);
+    // The release: this build's panel chunk is deleted (404); the current full bundle names another.
+    await page.route(/\/support-panel-[^/]*\.js(\?.*)?$/, (route) => route.fulfill({ status: 404, body: 'gone' }));
+    const released = new Set<string>();
+    await page.route('**/rtc-elements-full.js?build=*', async (route) => {
+      const response = await route.fetch({ url: route.request().url().replace(/\?.*$/, '') });
+      const body = (await response.text()).replaceAll(/support-panel-[\w-]+\.js/g, 'support-panel-NEXTRELEASE.js');
+      released.add('full');
+      await route.fulfill({ response, body });
+    });
+    await page.route('**/support-panel-NEXTRELEASE.js', async (route) => {
+      // The same code under the new release's name (its relative imports resolve alike: same folder).
+      const chunks = join('dist', 'cdn', 'chunks');
+      const panel = readdirSync(chunks).find((name) => /^support-panel-.*\.js$/.test(name))!;
+      released.add('panel');
+      await route.fulfill({ contentType: 'text/javascript', body: readFileSync(join(chunks, panel), 'utf8') });
+    });
+    await page.goto(writeHost(uniqueId('agent')));
+    await page.locator('rtc-support [part~="launcher"]').click();
+    expect(await waitForRtcEvent(page, 'rtc-error')).toMatchObject({ code: 'connection-failed' });
+    await page.locator('rtc-support [part~="retry-button"]').click();
+    await page.locator('rtc-support rtc-chat [part~="input"]').waitFor();
+    expect([...released].sort()).toEqual(['full', 'panel']);
     expect(pageErrors(page)).toEqual([]);
     await page.close();
   });

@@ -23,9 +23,24 @@ type PanelModule = Pick<typeof import('./support-panel.js'), 'launcherDefaultLab
  */
 async function reloadPanel(failure: unknown): Promise<PanelModule> {
   const url = /\bhttps?:\/\/\S+\.js\b/.exec(String(failure))?.[0];
-  if (!url) return loadPanel();
-  await import(/* @vite-ignore */ `${url}?retry=${Date.now()}`);
+  try {
+    if (!url) return await loadPanel();
+    await import(/* @vite-ignore */ `${url}?retry=${Date.now()}`);
+  } catch (error) {
+    // Still failing: maybe a release replaced the build since this page loaded, and this build's
+    // chunk is gone for good. The current build's full bundle (revalidated on every load) names its own.
+    if (!currentBuild) throw error;
+    await currentBuild();
+  }
   return (globalThis as Record<symbol, unknown>)[Symbol.for('rtc-elements.support-panel')] as PanelModule;
+}
+
+/** Loads the server's current build (see setCurrentBuildLoader); null where there is none (npm builds). */
+let currentBuild: (() => Promise<unknown>) | null = null;
+
+/** The script-tag entry says how to load the server's current build, for a page older than a release. */
+export function setCurrentBuildLoader(load: () => Promise<unknown>): void {
+  currentBuild = load;
 }
 
 const chatIcon = html`<svg viewBox="0 0 24 24" width="26" height="26" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false"><path d="M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z"/></svg>`;
