@@ -360,10 +360,12 @@ export function createServer(options = {}) {
    */
   const refuseUnprovenReservedId = (socket, req) => {
     if (reservedIds.size === 0) return;
-    const url = new URL(req.url ?? '', 'http://broker');
-    const id = url.searchParams.get('id');
-    const secret = id === null ? undefined : reservedIds.get(id);
-    if (secret === undefined || provesSecret(url.searchParams.get('token'), secret)) return;
+    // Read the query exactly as peer's handler will (the last of repeated parameters wins there), or
+    // "?id=other&id=acme-help" would pass this check as "other" and register as "acme-help".
+    const url = new URL(req.url ?? '', 'https://peerjs');
+    const { id, token } = Object.fromEntries(url.searchParams.entries());
+    const secret = id === undefined ? undefined : reservedIds.get(id);
+    if (secret === undefined || provesSecret(token ?? null, secret)) return;
     logTrouble(`reserved:${id}`, `rtc-elements broker: refused reserved id ${JSON.stringify(id)} to a client without its secret`);
     socket.send(JSON.stringify({ type: 'ID-TAKEN', payload: { msg: 'ID is taken' } }));
     url.searchParams.delete('id');

@@ -423,6 +423,10 @@ describe('broker', () => {
       expect(await squatter.next('ID-TAKEN')).toMatchObject({ type: 'ID-TAKEN' });
       await once(squatter.ws, 'close');
     }
+    // Repeated parameters: the broker takes the last id, and so does the check.
+    const sneaky = new Client(`${info.wsUrl}/peerjs?key=peerjs&id=decoy&id=acme-help&token=t`);
+    clients.push(sneaky);
+    await sneaky.next('ID-TAKEN');
     expect(server.clientCount).toBe(0);
     expect(lines.filter((line) => line.includes('reserved'))).toEqual(['rtc-elements broker: refused reserved id "acme-help" to a client without its secret']);
     // The secret, then a "." and the tab's own part: the agent's console gets the id.
