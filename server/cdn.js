@@ -9,6 +9,9 @@ import express from 'express';
 const brotli = promisify(zlib.brotliCompress);
 const gzip = promisify(zlib.gzip);
 
+/** A build has a handful of files; this bounds what releases (and case-insensitive spellings) can add. */
+const MAX_CACHED_FILES = 200;
+
 /** Vite names lazy chunks `chunks/<name>-<hash>.js`: a new build never reuses a name for new bytes. */
 const HASHED = /(?:^|\/)chunks\/[^/]+-[A-Za-z0-9_-]{8}\.m?js(?:\.map)?$/;
 
@@ -77,14 +80,19 @@ export function cdnHandler(root) {
       const [br, gz] = await Promise.all([brotli(bytes, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: quality } }), gzip(bytes, { level: 9 })]);
       return { tag: createHash('sha256').update(bytes).digest('base64url').slice(0, 22), br, gzip: gz };
     });
-    // A file that vanished or could not be read is tried again next time.
-    ready.catch(() => cache.delete(file));
-    cache.set(file, { mtimeMs: info.mtimeMs, size: info.size, ready });
+    const entry = { mtimeMs: info.mtimeMs, size: info.size, ready };
+    // A file that vanished or could not be read is tried again next time (unless a newer entry took its place).
+    ready.catch(() => cache.get(file) === entry && cache.delete(file));
+    cache.set(file, entry);
+    // Releases add files under new names; the oldest entries make room (a Map keeps insertion order).
+    while (cache.size > MAX_CACHED_FILES) cache.delete(/** @type {string} */ (cache.keys().next().value));
     return ready;
   };
 
   const plain = express.static(base, {
     fallthrough: true,
+    // Nothing under a dot-named file or folder (send's default still serves dot-folders).
+    dotfiles: 'ignore',
     cacheControl: false,
     setHeaders(res, filePath) {
       res.setHeader('Access-Control-Allow-Origin', '*');
@@ -104,11 +112,15 @@ export function cdnHandler(root) {
     try {
       file = path.join(base, path.normalize(decodeURIComponent(req.path)));
     } catch {
-      return plain(req, res, next); // a malformed escape: express.static answers 400
+      return plain(req, res, next); // a malformed escape: express.static refuses it
     }
-    if (!file.startsWith(base + path.sep)) return plain(req, res, next);
+    // Outside the root, or a dotfile (express.static serves none): not ours to compress.
+    if (!file.startsWith(base + path.sep) || file.slice(base.length).split(path.sep).some((part) => part.startsWith('.'))) return plain(req, res, next);
     try {
-      const info = await stat(file);
+      const info = await stat(file).catch((error) => {
+        cache.delete(file); // deleted since it was cached: keep no copy of it
+        throw error;
+      });
       if (!info.isFile()) return plain(req, res, next);
       const { tag, ...bodies } = await compressed(file, info);
       const etag = `"${tag}-${encoding}"`;

@@ -117,7 +117,9 @@ function readJsonOption(flag, value) {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`${source} is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    // The parser quotes the text around the mistake, which may be a secret: say where, not what.
+    const at = /position (\d+)/.exec(String(error))?.[1];
+    throw new UsageError(`${source} is not valid JSON${at ? ` (at character ${at})` : ''}`);
   }
 }
 

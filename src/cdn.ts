@@ -7,9 +7,15 @@
 import { setDefaultServer } from './session/default-server.js';
 import { setCurrentBuildLoader } from './elements/rtc-support/rtc-support.js';
 
-setDefaultServer(new URL(/* @vite-ignore */ '../peerjs', import.meta.url).href);
-// A page open across a release asks for the new build's panel when its own build's is gone.
-setCurrentBuildLoader(() => import(/* @vite-ignore */ new URL(`rtc-elements-full.js?build=${Date.now()}`, import.meta.url).href));
+const broker = new URL(/* @vite-ignore */ '../peerjs', import.meta.url).href;
+setDefaultServer(broker);
+// A page open across a release asks for the new build's panel when its own build's is gone. The new
+// build's modules are new instances: they learn the broker from here too, or they would use the page's origin.
+setCurrentBuildLoader(async () => {
+  const url = new URL(/* @vite-ignore */ `rtc-elements-full.js?build=${Date.now()}`, import.meta.url).href;
+  const current = (await import(/* @vite-ignore */ url)) as { setDefaultServer?: (url: string) => void };
+  current.setDefaultServer?.(broker);
+});
 
 const LAZY_TAGS = ['rtc-call', 'rtc-chat', 'rtc-inbox'];
 let full: Promise<typeof import('./full.js')> | null = null;

@@ -4,19 +4,39 @@
  * them (positive tabindex aside, which none of our templates use).
  */
 export function tabbableElements(root: Element | ShadowRoot): HTMLElement[] {
-  const found: HTMLElement[] = [];
+  return tabOrderAround(root, null).order;
+}
+
+/**
+ * The Tab order under `root` (see tabbableElements), and where Tab and Shift+Tab would go from
+ * `from`, which need not be in it (a status with tabindex=-1 that took focus): the next tabbable
+ * element after it in document order, and the last one before it. Both undefined when `from` is not
+ * under `root`.
+ */
+export function tabOrderAround(root: Element | ShadowRoot, from: Element | null): { order: HTMLElement[]; next?: HTMLElement; previous?: HTMLElement } {
+  const order: HTMLElement[] = [];
+  let seenFrom = false;
+  let next: HTMLElement | undefined;
+  let previous: HTMLElement | undefined;
   const visit = (node: Element | ShadowRoot): void => {
     const children = node instanceof HTMLSlotElement ? node.assignedElements({ flatten: true }) : [...node.children];
     for (const child of children) {
+      if (child === from) {
+        seenFrom = true;
+        previous = order.at(-1);
+      }
       if (!(child instanceof HTMLElement)) continue;
       // Nothing in a hidden or inert subtree takes focus; skipping it saves walking a whole hidden call.
       if (child.hidden || child.inert) continue;
-      if (isTabbable(child)) found.push(child);
+      if (isTabbable(child)) {
+        if (seenFrom && child !== from) next ??= child;
+        order.push(child);
+      }
       visit(child.shadowRoot ?? child);
     }
   };
   visit(root);
-  return found;
+  return seenFrom ? { order, ...(next ? { next } : {}), ...(previous ? { previous } : {}) } : { order };
 }
 
 function isTabbable(element: HTMLElement): boolean {

@@ -1,4 +1,4 @@
-import { deepActiveElement, tabbableElements } from '../../src/elements/focus-order.js';
+import { deepActiveElement, tabbableElements, tabOrderAround } from '../../src/elements/focus-order.js';
 import { equal } from './helpers.js';
 
 afterEach(() => document.body.replaceChildren());
@@ -37,6 +37,25 @@ describe('tabbableElements', () => {
     const root = component('<p>just text</p><button disabled>off</button>');
     document.body.append(root);
     equal(tabbableElements(root.shadowRoot!).length, 0);
+  });
+});
+
+describe('tabOrderAround', () => {
+  it('from an element Tab skips, names the tabbable neighbours on either side, across shadow roots', () => {
+    const inner = component('<button id="i1">inner</button><span id="status" tabindex="-1">status</span><button id="i2">inner 2</button>');
+    const root = component('<button id="a">first</button><p id="text">text</p><button id="z">last</button>');
+    root.shadowRoot!.insertBefore(inner, root.shadowRoot!.querySelector('#z'));
+    document.body.append(root);
+    const status = inner.shadowRoot!.querySelector('#status')!;
+    const around = tabOrderAround(root.shadowRoot!, status);
+    equal(names(around.order), 'a i1 i2 z');
+    equal(around.previous?.id, 'i1');
+    equal(around.next?.id, 'i2');
+    const fromText = tabOrderAround(root.shadowRoot!, root.shadowRoot!.querySelector('#text'));
+    equal([fromText.previous?.id, fromText.next?.id].join(' '), 'a i1');
+    // Something elsewhere (the page, or the host itself): no neighbours, the caller wraps.
+    const outside = tabOrderAround(root.shadowRoot!, document.body);
+    equal([outside.previous, outside.next].join(''), '');
   });
 });
 

@@ -2,6 +2,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { focusedPart, newPage, pageErrors, uniqueId, useEnvironment, waitForFrame, waitForRtcEvent } from './harness.js';
@@ -350,6 +352,13 @@ describe('<rtc-support> and <rtc-inbox>', () => {
     expect(visited).toContain('close-button');
     expect(visited).toContain('video-call-button');
     expect(visited).toContain('input');
+    // A click on empty space in the panel, then Tab either way: still inside.
+    for (const key of ['Tab', 'Shift+Tab']) {
+      await visitor.locator('rtc-support [part~="greeting"]').click();
+      await visitor.keyboard.press(key);
+      expect(await focusIsInWidget(), key).toBe(true);
+      expect(await focusedPart(visitor), key).not.toBeNull();
+    }
     // Turned wide, the panel is a corner window again: not modal, and Tab moves on to the page.
     await visitor.setViewportSize({ width: 1200, height: 800 });
     await expect.poll(() => panel.getAttribute('aria-modal')).toBe('false');
@@ -542,32 +551,49 @@ describe('<rtc-support> and <rtc-inbox>', () => {
     await page.close();
   });
 
-  it('a page open across a release loads the new build\'s panel when its own build\'s is gone', async () => {
+  it('a page open across a release loads the new build\'s panel when its own build\'s is gone, and reaches the broker', async () => {
+    const agentId = uniqueId('agent');
+    // A site on another origin, embedding the script from ours: the broker is not on the page's origin.
+    const shop = createHttpServer((_req, res) => {
+      res.setHeader('Content-Type', 'text/html');
+      res.end(`<!doctype html><title>Shop</title><script type="module" src="${env.server.url}cdn/rtc-elements.js"></script><rtc-support agent="${agentId}"></rtc-support>`);
+    });
+    await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
+    const agent = await openAgent(agentId);
     const page = await newPage(env.context);
-    // The release: this build's panel chunk is deleted (404); the current full bundle names another.
+    // The release: this build's chunks are deleted (404), and the current full bundle names new ones.
+    const chunks = join('dist', 'cdn', 'chunks');
+    const released = (name: string) => readdirSync(chunks).find((file) => file.startsWith(`${name}-`) && file.endsWith('.js'))!;
+    const [panelChunk, supportChunk] = [released('support-panel'), released('rtc-support')];
+    const renamed = (code: string) => code.replaceAll(panelChunk, 'support-panel-NEXTRELEASE.js').replaceAll(supportChunk, 'rtc-support-NEXTRELEASE.js');
+    const served = new Set<string>();
     await page.route(/\/support-panel-[^/]*\.js(\?.*)?$/, (route) => route.fulfill({ status: 404, body: 'gone' }));
-    const released = new Set<string>();
     await page.route('**/rtc-elements-full.js?build=*', async (route) => {
-      const response = await route.fetch({ url: route.request().url().replace(/\?.*$/, '') });
-      const body = (await response.text()).replaceAll(/support-panel-[\w-]+\.js/g, 'support-panel-NEXTRELEASE.js');
-      released.add('full');
-      await route.fulfill({ response, body });
+      served.add('full');
+      await route.fulfill({ contentType: 'text/javascript', headers: { 'Access-Control-Allow-Origin': '*' }, body: renamed(readFileSync(join('dist', 'cdn', 'rtc-elements-full.js'), 'utf8')) });
     });
-    await page.route('**/support-panel-NEXTRELEASE.js', async (route) => {
-      // The same code under the new release's name (its relative imports resolve alike: same folder).
-      const chunks = join('dist', 'cdn', 'chunks');
-      const panel = readdirSync(chunks).find((name) => /^support-panel-.*\.js$/.test(name))!;
-      released.add('panel');
-      await route.fulfill({ contentType: 'text/javascript', body: readFileSync(join(chunks, panel), 'utf8') });
-    });
-    await page.goto(writeHost(uniqueId('agent')));
-    await page.locator('rtc-support [part~="launcher"]').click();
-    expect(await waitForRtcEvent(page, 'rtc-error')).toMatchObject({ code: 'connection-failed' });
-    await page.locator('rtc-support [part~="retry-button"]').click();
-    await page.locator('rtc-support rtc-chat [part~="input"]').waitFor();
-    expect([...released].sort()).toEqual(['full', 'panel']);
-    expect(pageErrors(page)).toEqual([]);
-    await page.close();
+    for (const [name, file] of [['support-panel', panelChunk], ['rtc-support', supportChunk]] as const) {
+      await page.route(`**/chunks/${name}-NEXTRELEASE.js`, async (route) => {
+        served.add(name);
+        await route.fulfill({ contentType: 'text/javascript', headers: { 'Access-Control-Allow-Origin': '*' }, body: renamed(readFileSync(join(chunks, file), 'utf8')) });
+      });
+    }
+    try {
+      await page.goto(`http://127.0.0.1:${(shop.address() as AddressInfo).port}/`);
+      await page.locator('rtc-support [part~="launcher"]').click();
+      expect(await waitForRtcEvent(page, 'rtc-error')).toMatchObject({ code: 'connection-failed' });
+      await page.locator('rtc-support [part~="retry-button"]').click();
+      await page.locator('rtc-support rtc-chat [part~="input"]').waitFor();
+      expect([...served].sort()).toEqual(['full', 'rtc-support', 'support-panel']);
+      // The new build's panel talks to our broker, not to the shop's origin.
+      await expect.poll(() => page.locator('rtc-support [part~="availability"]').textContent(), { timeout: 20_000 }).toContain('Online');
+      await say(page, 'Still there after your release?');
+      await expect.poll(() => agent.locator('rtc-inbox [part~="conversation"]').count(), { timeout: 20_000 }).toBe(1);
+      expect(pageErrors(page)).toEqual([]);
+    } finally {
+      await Promise.all([page.close(), agent.close()]);
+      shop.close();
+    }
   });
 
   it('loads at most 12 KB of gzipped JavaScript before the launcher is visible, and the rest on first interaction', async () => {

@@ -276,6 +276,26 @@ describe('HTTP routes', () => {
       writeFileSync(file, CHUNK);
     });
 
+    it('serves no dotfiles from /cdn/, compressed or not, and forgets a file deleted since it was served', async () => {
+      const root = mkdtempSync(path.join(tmpdir(), 'rtc-elements-cdn-'));
+      try {
+        mkdirSync(path.join(root, '.hidden'));
+        writeFileSync(path.join(root, '.hidden', 'x.js'), CHUNK);
+        writeFileSync(path.join(root, '.env.js'), CHUNK);
+        writeFileSync(path.join(root, 'gone.js'), CHUNK);
+        const { info } = await start({ staticRoots: { cdn: root, demo: false } });
+        for (const dotfile of ['cdn/.hidden/x.js', 'cdn/.env.js']) {
+          expect((await fetch(`${info.url}${dotfile}`)).status, dotfile).toBe(404);
+          expect((await rawGet(`${info.url}${dotfile}`, {})).body.toString(), dotfile).not.toContain('row 1');
+        }
+        expect(await (await fetch(`${info.url}cdn/gone.js`)).text()).toBe(CHUNK);
+        rmSync(path.join(root, 'gone.js'));
+        expect((await fetch(`${info.url}cdn/gone.js`)).status).toBe(404);
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    });
+
     it('serves nothing from outside the /cdn/ root, however the path is spelled', async () => {
       const empty = mkdtempSync(path.join(tmpdir(), 'rtc-elements-empty-'));
       try {
@@ -782,6 +802,8 @@ describe('cli', () => {
     [['--allow-origin', 'not-an-origin'], /--allow-origin\[0\]/],
     [['--port', ''], /--port must be a whole number/],
     [['--reserved-ids', '{"acme-help":"short"}'], /--reserved-ids\["acme-help"\] must be a secret of 16 to 128/],
+    // Broken JSON is reported without quoting it: the text around the mistake may be the secret.
+    [['--reserved-ids', '{ "acme-help": topsecret-0123456789abcdef }'], /^(?![\s\S]*topsecret)[\s\S]*--reserved-ids is not valid JSON/],
     [['--path', '/a?b'], /--path must be a plain URL path/],
     // A TURN password never reaches the terminal, even in an error about its entry.
     [['--ice-servers', '[{"urls":"turn:t.example.com","credential":"S3CRET-PW"}]'], /TURN server: it needs a string "username" and "credential", got .*"credential":"\*\*\*"/],

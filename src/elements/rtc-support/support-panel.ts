@@ -11,7 +11,7 @@ import '../rtc-call/rtc-call.js';
 import '../rtc-chat/rtc-chat.js';
 import { Chime } from '../chime.js';
 import { RtcSessionElement } from '../session-element.js';
-import { deepActiveElement, tabbableElements } from '../focus-order.js';
+import { deepActiveElement, tabOrderAround } from '../focus-order.js';
 import { FULL_SCREEN_QUERY } from './full-screen.js';
 import { supportStore } from './support-store.js';
 
@@ -205,14 +205,18 @@ export class RtcSupportPanel extends RtcSessionElement {
    */
   private keepTabInside = (event: KeyboardEvent) => {
     if (event.key !== 'Tab' || !this.modal || event.defaultPrevented) return;
-    const order = tabbableElements(this.shadowRoot!);
+    // Focus may also be on something Tab skips (a call status, or the panel itself after a click on
+    // empty space): then on to the neighbour, or round to the other end, never out of the panel.
+    const active = deepActiveElement();
+    const { order, next, previous } = tabOrderAround(this.shadowRoot!, active);
     const [first, last] = [order[0], order.at(-1)];
     if (!first || !last) return;
-    const active = deepActiveElement();
-    const wrapTo = event.shiftKey ? (active === first ? last : null) : active === last ? first : null;
-    if (!wrapTo) return;
+    const inOrder = order.includes(active as HTMLElement);
+    // Between two controls the browser's own Tab is right; at an end it would leave the panel.
+    if (inOrder && active !== (event.shiftKey ? first : last)) return;
+    const target = event.shiftKey ? (inOrder ? last : (previous ?? last)) : inOrder ? first : (next ?? first);
     event.preventDefault();
-    wrapTo.focus();
+    target.focus();
   };
 
   /** For reset(): nothing of this visitor may be written again while the panel goes away. */
@@ -233,6 +237,8 @@ export class RtcSupportPanel extends RtcSessionElement {
     this.name = this.visitorName || null;
     super.connectedCallback();
     this.setAttribute('role', 'dialog');
+    // A click on empty space in the panel leaves focus on the panel rather than on the page behind it.
+    this.tabIndex = -1;
     // Asked here, not at construction: only a connected panel in a browser has a screen to cover.
     this.fullScreen ??= matchMedia(FULL_SCREEN_QUERY);
     this.fullScreen.addEventListener('change', this.onScreenChange);
