@@ -145,6 +145,8 @@ const preview: Preview = {
         items: [
           { value: 'en', title: 'English', right: 'en' },
           { value: 'de', title: 'Deutsch', right: 'de' },
+          { value: 'fr', title: 'Français', right: 'fr' },
+          { value: 'es', title: 'Español', right: 'es' },
         ],
         dynamicTitle: true,
       },

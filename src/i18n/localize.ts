@@ -1,9 +1,11 @@
 import { de } from './de.js';
 import { en, type Strings } from './en.js';
+import { es } from './es.js';
+import { fr } from './fr.js';
 import { elementLanguage } from './language.js';
 
 /** Built-in locales; a page picks one with `lang` (on the element or on <html>). */
-export const BUILT_IN_LOCALES = { en, de } as const;
+export const BUILT_IN_LOCALES = { en, de, fr, es } as const;
 
 const locales = new Map<string, Partial<Strings>>(Object.entries(BUILT_IN_LOCALES));
 

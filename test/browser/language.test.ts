@@ -15,6 +15,8 @@ function texts(chat: RtcChat) {
 
 const german = { empty: 'Wähle jemanden zum Chatten.', placeholder: 'Nachricht schreiben…' };
 const english = { empty: 'Choose someone to chat with.', placeholder: 'Write a message…' };
+const french = { empty: 'Choisissez avec qui discuter.', placeholder: 'Écrivez un message…' };
+const spanish = { empty: 'Elige con quién chatear.', placeholder: 'Escribe un mensaje…' };
 
 afterEach(async () => {
   document.body.replaceChildren();
@@ -35,6 +37,11 @@ describe('the elements\' language', () => {
     equal(texts(chat), german);
 
     // A site's language switch: the wrapper changes, the element follows without anything else happening.
+    for (const [lang, expected] of [['fr-CA', french], ['es', spanish]] as const) {
+      wrapper.lang = lang;
+      await until(() => texts(chat).placeholder === expected.placeholder, `${lang} after the wrapper changed`);
+      equal(texts(chat), expected);
+    }
     wrapper.lang = 'en';
     await until(() => texts(chat).placeholder === english.placeholder, 'English after the wrapper changed');
     equal(texts(chat), english);

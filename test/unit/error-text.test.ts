@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clearsWhenOnline, errorText } from '../../src/i18n/error-text.js';
-import { stringsFor } from '../../src/i18n/localize.js';
+import { BUILT_IN_LOCALES, stringsFor } from '../../src/i18n/localize.js';
 import type { RtcErrorCode } from '../../src/session/errors.js';
 
 // Every code of RtcErrorCode; the `satisfies` makes adding a code without listing it here a type error.
@@ -28,17 +28,19 @@ const CODES = {
 const codes = Object.keys(CODES) as RtcErrorCode[];
 
 describe('errorText', () => {
-  it('gives every error code people can see a text of its own in English and German', () => {
+  it('gives every error code people can see a text of its own in every built-in language', () => {
     const en = stringsFor('en');
-    const de = stringsFor('de');
     for (const code of codes.filter((c) => c !== 'bad-message')) {
       const english = errorText(en, { code });
-      const german = errorText(de, { code });
       expect(english, code).toMatch(/\S/);
-      expect(german, code).toMatch(/\S/);
-      expect(german, code).not.toBe(english);
       // Filled in: no {placeholder} left for people to read.
       expect(english, code).not.toMatch(/\{\w+\}/);
+      for (const lang of Object.keys(BUILT_IN_LOCALES).filter((l) => l !== 'en')) {
+        const translated = errorText(stringsFor(lang), { code });
+        expect(translated, `${lang} ${code}`).toMatch(/\S/);
+        expect(translated, `${lang} ${code}`).not.toBe(english);
+        expect(translated, `${lang} ${code}`).not.toMatch(/\{\w+\}/);
+      }
     }
     // Distinct: a person can tell the errors apart.
     const texts = codes.filter((c) => c !== 'bad-message').map((code) => errorText(en, { code }));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BUILT_IN_LOCALES, format, registerTranslation, stringsFor } from '../../src/i18n/localize.js';
 import { en } from '../../src/i18n/en.js';
+import { LAUNCHER_LABELS, launcherLabelFor } from '../../src/i18n/launcher-label.js';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -19,14 +20,22 @@ describe('built-in locales', () => {
     expect(stringsFor('de').call).toBe('Videoanruf');
     expect(stringsFor('de-CH').call).toBe('Videoanruf');
     expect(stringsFor('DE-at').hangup).toBe('Auflegen');
-    expect(stringsFor('fr').call).toBe('Video call');
+    expect(stringsFor('fr-CA').call).toBe('Appel vidéo');
+    expect(stringsFor('es-MX').hangup).toBe('Colgar');
+    expect(stringsFor('it').call).toBe('Video call');
     expect(stringsFor('').call).toBe('Video call');
   });
 
   it('registerTranslation adds a locale whose missing keys fall back to English', () => {
-    registerTranslation('x-test', { call: 'Appel vidéo' });
-    expect(stringsFor('x-test').call).toBe('Appel vidéo');
+    registerTranslation('x-test', { call: 'Videochiamata' });
+    expect(stringsFor('x-test').call).toBe('Videochiamata');
     expect(stringsFor('x-test').hangup).toBe('Hang up');
     expect(format(stringsFor('de').stateCalling, { name: '<b>Ada</b>' })).toBe('<b>Ada</b> wird angerufen…');
+  });
+
+  it('the launcher\'s first-download names cover every built-in language, and the tables use them', () => {
+    expect(Object.keys(LAUNCHER_LABELS).sort()).toEqual(Object.keys(BUILT_IN_LOCALES).sort());
+    for (const lang of Object.keys(BUILT_IN_LOCALES)) expect(stringsFor(lang).supportLauncher).toBe(launcherLabelFor(`${lang}-XX`));
+    expect(launcherLabelFor('it')).toBe('Chat with us');
   });
 });
