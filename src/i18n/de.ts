@@ -119,4 +119,6 @@ export const de: Strings = {
   inboxUnread: '{count} ungelesen',
   inboxVisitorOnline: 'Besucher online',
   inboxVisitorOffline: 'Besucher gegangen',
+  inboxNotifyEnable: 'Desktop-Benachrichtigungen einschalten',
+  inboxNotifyMessage: '{name} hat geschrieben',
 };

@@ -122,6 +122,8 @@ export const en = {
   inboxUnread: '{count} unread',
   inboxVisitorOnline: 'Visitor online',
   inboxVisitorOffline: 'Visitor left',
+  inboxNotifyEnable: 'Turn on desktop notifications',
+  inboxNotifyMessage: '{name} wrote',
 } as const;
 
 export type Strings = { [K in keyof typeof en]: string };

@@ -122,4 +122,6 @@ export const es: Strings = {
   inboxUnread: '{count} sin leer',
   inboxVisitorOnline: 'Visitante en línea',
   inboxVisitorOffline: 'El visitante se fue',
+  inboxNotifyEnable: 'Activar las notificaciones de escritorio',
+  inboxNotifyMessage: '{name} escribió',
 };

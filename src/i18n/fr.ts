@@ -122,4 +122,6 @@ export const fr: Strings = {
   inboxUnread: 'non lus : {count}',
   inboxVisitorOnline: 'Visiteur en ligne',
   inboxVisitorOffline: 'Visiteur parti',
+  inboxNotifyEnable: 'Activer les notifications du bureau',
+  inboxNotifyMessage: '{name} a écrit',
 };

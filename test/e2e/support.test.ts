@@ -231,6 +231,48 @@ describe('<rtc-support> and <rtc-inbox>', () => {
     await Promise.all([visitor.close(), agent.close(), squatter.context().close()]);
   });
 
+  it('the console offers desktop notifications, and once allowed shows one per visitor while the agent looks elsewhere', async () => {
+    const agentId = uniqueId('agent');
+    // Not asked yet: the console offers them.
+    const asking = await openAgent(agentId);
+    expect(await asking.locator('rtc-inbox [part~="notify-button"]').textContent()).toBe('Turn on desktop notifications');
+    await asking.close();
+    // Allowed (the browser remembers the answer per site).
+    const context = await env.browser.newContext();
+    await context.grantPermissions(['notifications'], { origin: env.server.url });
+    await context.addInitScript(() => {
+      // Records what the console shows, and still shows it (the real Notification underneath).
+      const shown: { title: string; body?: string; tag?: string; notification: Notification }[] = [];
+      (window as unknown as { __notifications: typeof shown }).__notifications = shown;
+      window.Notification = class extends window.Notification {
+        constructor(title: string, options?: NotificationOptions) {
+          super(title, options);
+          shown.push({ title, body: options?.body, tag: options?.tag, notification: this });
+        }
+      };
+    });
+    const agent = await openAgent(agentId, { context });
+    expect(await agent.locator('rtc-inbox [part~="notify-button"]').count()).toBe(0);
+    // The agent works in another window.
+    await agent.evaluate(() => (document.hasFocus = () => false));
+    const visitor = await openVisitor(agentId, 'ask-name');
+    await visitor.locator('rtc-support [part~="launcher"]').click();
+    await visitor.locator('rtc-support #visitor-name').fill('Noor');
+    await visitor.locator('rtc-support #visitor-name').press('Enter');
+    await say(visitor, 'Is the green tent <b>waterproof</b>?');
+    const shown = () => agent.evaluate(() => (window as unknown as { __notifications: { title: string; body?: string }[] }).__notifications.map(({ title, body }) => ({ title, body })));
+    await expect.poll(shown, { timeout: 20_000 }).toEqual([{ title: 'Noor wrote', body: 'Is the green tent <b>waterproof</b>?' }]);
+    // Clicking it opens that conversation.
+    await agent.evaluate(() => (window as unknown as { __notifications: { notification: Notification }[] }).__notifications[0]!.notification.onclick?.(new Event('click')));
+    await expect.poll(() => agent.locator('rtc-inbox [part~="selected"]').textContent()).toContain('Noor');
+    // Looking at the console again: no more notifications, the chime and the list are enough.
+    await agent.evaluate(() => (document.hasFocus = () => true));
+    await say(visitor, 'Hello?');
+    await expect.poll(() => agent.locator('rtc-inbox rtc-chat [part~="bubble"]').allTextContents()).toContain('Hello?');
+    expect(await shown()).toHaveLength(1);
+    await Promise.all([visitor.close(), context.close()]);
+  });
+
   it('three visitors at once appear in the inbox with the right unread counts', async () => {
     const agentId = uniqueId('agent');
     const agent = await openAgent(agentId);

@@ -16,6 +16,7 @@ import type { RtcCall } from '../rtc-call/rtc-call.js';
 import '../rtc-call/rtc-call.js';
 import '../rtc-chat/rtc-chat.js';
 import { Chime } from '../chime.js';
+import { DesktopNotifier } from './notifier.js';
 import { RtcSessionElement } from '../session-element.js';
 
 export interface InboxConversation {
@@ -58,6 +59,7 @@ const UNREAD_PREFIX = /^\(\d+\) /;
  * @csspart offer-video-button - Offers a video call to the open conversation.
  * @csspart offer-voice-button - Offers a voice call.
  * @csspart end-button - Ends (archives) the open conversation.
+ * @csspart notify-button - Turns on desktop notifications (shown until the browser was asked).
  *
  * @cssproperty [--rtc-accent=#2563eb] - Primary colour.
  * @cssproperty [--rtc-danger=#dc2626] - Unread counts.
@@ -105,6 +107,12 @@ export class RtcInbox extends RtcSessionElement {
         gap: 8px;
         padding: 10px 12px;
         border-bottom: 1px solid var(--_border);
+      }
+      .notify {
+        ${outlineButton}
+        margin: 8px 12px 0;
+        padding: 6px 10px;
+        font-size: 13px;
       }
       h2 {
         margin: 0;
@@ -266,6 +274,9 @@ export class RtcInbox extends RtcSessionElement {
   private list: InboxConversation[] = [];
   private known = new Set<string>();
   private sound = new Chime();
+  private notifier = new DesktopNotifier();
+  /** Whether the agent allowed desktop notifications ('default': not asked yet; the console offers them). */
+  @state() private notifyPermission: NotificationPermission = this.notifier.permission;
   /** How a call ended (declined, busy, no answer…) stays readable for a moment after it ends. */
   private callResult = new LingerController(this, 6_000);
   /** Every visitor's chat is held while the console is open, so none goes idle and vanishes. */
@@ -317,6 +328,12 @@ export class RtcInbox extends RtcSessionElement {
     this.holds.clear();
     this.showUnreadInTitle(0);
     this.sound.close();
+    this.notifier.close();
+  }
+
+  /** The agent asked for desktop notifications (a click: browsers ask only then). */
+  private async enableNotifications(): Promise<void> {
+    this.notifyPermission = await this.notifier.enable();
   }
 
   /**
@@ -340,7 +357,11 @@ export class RtcInbox extends RtcSessionElement {
         this.known.add(id);
         dispatchRtc(this, 'rtc-conversation', { id });
       }
-      if (message.type === 'chat' && (id !== this.selected || document.visibilityState !== 'visible')) this.sound.play();
+      if (message.type === 'chat' && (id !== this.selected || document.visibilityState !== 'visible')) {
+        this.sound.play();
+        const name = conversation.remoteName || id;
+        this.notifier.show(id, format(this.t.inboxNotifyMessage, { name }), message.text, () => this.select(id));
+      }
     }
     // Chat state changes after this handler; render once it has.
     queueMicrotask(() => this.requestUpdate());
@@ -384,6 +405,10 @@ export class RtcInbox extends RtcSessionElement {
     if (call.direction === 'incoming') {
       this.unarchive(call.remoteId);
       this.selected = call.remoteId;
+      const key = `call:${call.remoteId}`;
+      const name = call.remoteName || this.session.session?.conversations.get(call.remoteId)?.remoteName || call.remoteId;
+      this.notifier.show(key, format(this.t.stateRinging, { name }), '', () => this.select(call.remoteId));
+      call.on('change', () => call.phase !== 'ringing' && this.notifier.clear(key));
     }
   }
 
@@ -413,6 +438,7 @@ export class RtcInbox extends RtcSessionElement {
 
   private select(id: string): void {
     this.selected = id;
+    this.notifier.clear(id);
   }
 
   private endConversation(): void {
@@ -448,6 +474,9 @@ export class RtcInbox extends RtcSessionElement {
             </select></label
           >
         </div>
+        ${this.notifier.supported && this.notifyPermission === 'default'
+          ? html`<button type="button" part="notify-button" class="notify" @click=${() => void this.enableNotifications()}>${t.inboxNotifyEnable}</button>`
+          : nothing}
         ${list.length === 0 ? html`<p class="empty">${t.inboxEmpty}</p>` : nothing}
         <ul part="list" role="list">
           ${repeat(
