@@ -125,9 +125,14 @@ export class ChatLog {
     if (this.forgotten.size > FORGOTTEN_KEPT) this.forgotten.delete(this.forgotten.values().next().value!);
   }
 
+  /** Whether this remote id was received already (kept, or trimmed but remembered): a re-send. */
+  hasRemote(id: string): boolean {
+    return this.byId.has(this.key('remote', id)) || this.forgotten.has(id);
+  }
+
   /** Adds a remote message; null when this id was already received (a re-send). */
   addRemote(message: ChatMessage, name: string): ChatEntry | null {
-    if (this.byId.has(this.key('remote', message.id)) || this.forgotten.has(message.id)) return null;
+    if (this.hasRemote(message.id)) return null;
     const entry: ChatEntry = { id: message.id, from: 'remote', name, text: message.text, ts: message.ts, at: Date.now(), status: 'received' };
     this.push(entry);
     return entry;

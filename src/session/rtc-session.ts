@@ -14,8 +14,11 @@ export interface SessionEvents {
   status: SessionStatus;
   /** A call was created (dialled or ringing); it is `session.activeCall` now. */
   call: Call;
-  /** A control message from a conversation, for chat and the support widgets. */
-  message: { conversation: Conversation; message: ControlMessage };
+  /**
+   * A control message from a conversation, for chat and the support widgets. `repeat`: a chat
+   * message received before (the sender re-sends until it hears back), which changed nothing.
+   */
+  message: { conversation: Conversation; message: ControlMessage; repeat?: boolean };
   conversation: Conversation;
   /** A conversation's channel opened or closed, or its first dial ended (the remote became reachable, went away, or proved unreachable). */
   link: Conversation;
@@ -324,8 +327,10 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
   }
 
   private onMessage(conversation: Conversation, message: ControlMessage): void {
+    let repeat = false;
     if (message.type === 'chat' || message.type === 'ack' || message.type === 'acks' || message.type === 'typing' || message.type.startsWith('file-')) {
       const chat = this.chat(conversation.remoteId);
+      repeat = message.type === 'chat' && chat.log.hasRemote(message.id);
       // A page that shows no chat with this peer (a call-only page) cannot take a file: nobody would
       // see it, yet it would hold up to max-file-size in memory. Say no at once, as for a ring below.
       if (message.type === 'file-offer' && !chat.shown) chat.files.refuseOffer(message);
@@ -345,7 +350,7 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
         if (early && !call.adoptMedia(early)) early.close();
       }
     }
-    this.emit('message', { conversation, message });
+    this.emit('message', repeat ? { conversation, message, repeat } : { conversation, message });
   }
 
   private onMedia(media: MediaConnection): void {

@@ -262,6 +262,19 @@ describe('<rtc-support> and <rtc-inbox>', () => {
     await say(visitor, 'Is the green tent <b>waterproof</b>?');
     const shown = () => agent.evaluate(() => (window as unknown as { __notifications: { title: string; body?: string }[] }).__notifications.map(({ title, body }) => ({ title, body })));
     await expect.poll(shown, { timeout: 20_000 }).toEqual([{ title: 'Noor wrote', body: 'Is the green tent <b>waterproof</b>?' }]);
+    // The visitor's outbox re-sends a message until it hears back: the repeat changes nothing, and
+    // notifies nobody twice.
+    const resent = await visitor.evaluate((agentId) => {
+      const panel = document.querySelector('rtc-support')!.shadowRoot!.querySelector('rtc-support-panel')!;
+      type Internals = { session: { session: { chats: Map<string, { log: { entries: { id: string; text: string; ts: number }[] } }>; conversations: Map<string, { send(m: object): boolean }> } } };
+      const session = (panel as unknown as Internals).session.session;
+      const entry = session.chats.get(agentId)!.log.entries.at(-1)!;
+      return session.conversations.get(agentId)!.send({ type: 'chat', id: entry.id, text: entry.text, ts: entry.ts });
+    }, agentId);
+    expect(resent).toBe(true);
+    await say(visitor, 'And the blue one?');
+    await expect.poll(() => shown().then((list) => list.length), { timeout: 20_000 }).toBe(2);
+    expect((await shown()).map((n) => n.body)).toEqual(['Is the green tent <b>waterproof</b>?', 'And the blue one?']);
     // Clicking it opens that conversation.
     await agent.evaluate(() => (window as unknown as { __notifications: { notification: Notification }[] }).__notifications[0]!.notification.onclick?.(new Event('click')));
     await expect.poll(() => agent.locator('rtc-inbox [part~="selected"]').textContent()).toContain('Noor');
@@ -269,7 +282,7 @@ describe('<rtc-support> and <rtc-inbox>', () => {
     await agent.evaluate(() => (document.hasFocus = () => true));
     await say(visitor, 'Hello?');
     await expect.poll(() => agent.locator('rtc-inbox rtc-chat [part~="bubble"]').allTextContents()).toContain('Hello?');
-    expect(await shown()).toHaveLength(1);
+    expect(await shown()).toHaveLength(2);
     await Promise.all([visitor.close(), context.close()]);
   });
 
