@@ -18,19 +18,22 @@ function formatter(lang: string, key: string, options: Intl.NumberFormatOptions)
   return made;
 }
 
-const BYTE_UNITS = ['KB', 'MB', 'GB', 'TB'];
+const BYTE_UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
+/** French counts octets: "1,5 Mo". */
+const OCTET_UNITS = ['o', 'Ko', 'Mo', 'Go', 'To'];
 
 /** "512 B", "1.5 MB", "23 MB": one decimal below 10. */
 export function formatBytes(bytes: number, lang: string): string {
-  if (bytes < 1024) return `${formatter(lang, 'int', { maximumFractionDigits: 0 }).format(bytes)} B`;
+  const units = /^fr\b/i.test(lang) ? OCTET_UNITS : BYTE_UNITS;
+  if (bytes < 1024) return `${formatter(lang, 'int', { maximumFractionDigits: 0 }).format(bytes)} ${units[0]}`;
   let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
+  let unit = 1;
+  while (value >= 1024 && unit < units.length - 1) {
     value /= 1024;
     unit++;
   }
   const digits = value < 10 ? 'one' : 'int';
-  return `${formatter(lang, digits, { maximumFractionDigits: digits === 'one' ? 1 : 0, minimumFractionDigits: digits === 'one' ? 1 : 0 }).format(value)} ${BYTE_UNITS[unit]}`;
+  return `${formatter(lang, digits, { maximumFractionDigits: digits === 'one' ? 1 : 0, minimumFractionDigits: digits === 'one' ? 1 : 0 }).format(value)} ${units[unit]}`;
 }
 
 /** A waiting time: "12 sec", "5 min", "1 hr 3 min" (the language's short unit names). */

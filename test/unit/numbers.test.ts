@@ -6,6 +6,9 @@ describe('numbers in the element\'s language', () => {
     expect([500, 1536, 10 * 1024 * 1024, 1.5 * 1024 ** 3].map((n) => formatBytes(n, 'en'))).toEqual(['500 B', '1.5 KB', '10 MB', '1.5 GB']);
     expect(formatBytes(1536, 'de')).toBe('1,5 KB');
     expect(formatBytes(3 * 1024 * 1024, 'de-CH')).toBe('3.0 MB'); // Swiss German writes a point
+    // French counts octets.
+    expect([500, 1536, 10 * 1024 * 1024].map((n) => formatBytes(n, 'fr-CA').replace(/\s/g, ' '))).toEqual(['500 o', '1,5 Ko', '10 Mo']);
+    expect(formatBytes(1536, 'es')).toBe('1,5 KB');
   });
 
   it('waiting times with the language\'s short units', () => {
