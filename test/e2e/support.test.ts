@@ -449,7 +449,8 @@ describe('<rtc-support> and <rtc-inbox>', () => {
     await visitor.keyboard.type('Dana');
     await visitor.keyboard.press('Enter');
     await expect.poll(() => focusedPart(visitor), { timeout: 10_000 }).toBe('input');
-    await expect.poll(() => visitor.locator('rtc-support [part~="availability"]').textContent(), { timeout: 20_000 }).toContain('Online');
+    // "Online" once the channel opens, then the agent's name with its hello, a moment later.
+    await expect.poll(() => visitor.locator('rtc-support [part~="availability"]').textContent(), { timeout: 20_000 }).toBe('Sam · Online');
     const seen = await visitor.evaluate(() => (window as unknown as { __availability: string[] }).__availability);
     expect(seen.at(-1)).toBe('Sam · Online');
     expect(seen.filter((text) => /Offline|note/.test(text))).toEqual([]);
