@@ -245,9 +245,14 @@ describe('<rtc-support> and <rtc-inbox>', () => {
       const shown: { title: string; body?: string; tag?: string; notification: Notification }[] = [];
       (window as unknown as { __notifications: typeof shown }).__notifications = shown;
       window.Notification = class extends window.Notification {
+        closedByPage = false;
         constructor(title: string, options?: NotificationOptions) {
           super(title, options);
           shown.push({ title, body: options?.body, tag: options?.tag, notification: this });
+        }
+        override close() {
+          this.closedByPage = true;
+          super.close();
         }
       };
     });
@@ -278,11 +283,19 @@ describe('<rtc-support> and <rtc-inbox>', () => {
     // Clicking it opens that conversation.
     await agent.evaluate(() => (window as unknown as { __notifications: { notification: Notification }[] }).__notifications[0]!.notification.onclick?.(new Event('click')));
     await expect.poll(() => agent.locator('rtc-inbox [part~="selected"]').textContent()).toContain('Noor');
+    // A call rings a notification too, and it goes away when the call stops ringing.
+    await visitor.locator('rtc-support [part~="call-buttons"] [part~="voice-call-button"]').click();
+    await expect.poll(() => shown().then((list) => list.at(-1)?.title), { timeout: 20_000 }).toBe('Noor is calling');
+    const callNotificationClosed = () =>
+      agent.evaluate(() => (window as unknown as { __notifications: { notification: { closedByPage: boolean } }[] }).__notifications.at(-1)!.notification.closedByPage);
+    expect(await callNotificationClosed()).toBe(false);
+    await visitor.locator('rtc-support rtc-call [part~="cancel-button"]').click();
+    await expect.poll(callNotificationClosed).toBe(true);
     // Looking at the console again: no more notifications, the chime and the list are enough.
     await agent.evaluate(() => (document.hasFocus = () => true));
     await say(visitor, 'Hello?');
     await expect.poll(() => agent.locator('rtc-inbox rtc-chat [part~="bubble"]').allTextContents()).toContain('Hello?');
-    expect(await shown()).toHaveLength(2);
+    expect(await shown()).toHaveLength(3);
     await Promise.all([visitor.close(), context.close()]);
   });
 
