@@ -39,14 +39,6 @@ export function evictableTranscripts(storage: Storage, except: string): string[]
   return found.sort((a, b) => a.at - b.at).map((entry) => entry.key);
 }
 
-/** Removes the stored transcript, other than `except`, untouched longest (see evictableTranscripts). False when there is none. */
-export function evictOldestTranscript(storage: Storage, except: string): boolean {
-  const [oldest] = evictableTranscripts(storage, except);
-  if (oldest === undefined) return false;
-  storage.removeItem(oldest);
-  return true;
-}
-
 export interface ChatEvents {
   change: void;
   /** A new message from the remote peer (never a re-sent duplicate). */

@@ -18,7 +18,7 @@ export interface SessionEvents {
    * A control message from a conversation, for chat and the support widgets. `repeat`: a chat
    * message received before (the sender re-sends until it hears back), which changed nothing.
    */
-  message: { conversation: Conversation; message: ControlMessage; repeat?: boolean };
+  message: { conversation: Conversation; message: ControlMessage; repeat: boolean };
   conversation: Conversation;
   /** A conversation's channel opened or closed, or its first dial ended (the remote became reachable, went away, or proved unreachable). */
   link: Conversation;
@@ -350,7 +350,7 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
         if (early && !call.adoptMedia(early)) early.close();
       }
     }
-    this.emit('message', repeat ? { conversation, message, repeat } : { conversation, message });
+    this.emit('message', { conversation, message, repeat });
   }
 
   private onMedia(media: MediaConnection): void {

@@ -66,6 +66,17 @@ async function openAgent(agent: string, { secret = '', ready = true, context = e
   return page;
 }
 
+/** Holds the panel's code on its way until the returned function is called (the moment before it arrives). */
+async function holdPanelCode(page: Page): Promise<() => void> {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/support-panel-*.js', async (route) => {
+    await held;
+    await route.continue();
+  });
+  return release;
+}
+
 const visitorInput = (page: Page) => page.locator('rtc-support rtc-chat [part~="input"]');
 
 async function say(page: Page, text: string) {
@@ -556,12 +567,7 @@ describe('<rtc-support> and <rtc-inbox>', () => {
 
   it('while the panel loads, it shows a busy placeholder named by the site\'s label, with no English of ours', async () => {
     const page = await newPage(env.context);
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route('**/support-panel-*.js', async (route) => {
-      await held;
-      await route.continue();
-    });
+    const release = await holdPanelCode(page);
     await page.goto(writeHost('loading-agent', 'lang="de" label="Hilfe"'));
     await page.locator('rtc-support [part~="launcher"]').click();
     const placeholder = page.locator('rtc-support [part~="panel"]');
@@ -577,12 +583,7 @@ describe('<rtc-support> and <rtc-inbox>', () => {
 
   it('without a label the launcher is named in the page\'s language before the panel loads, and follows lang after', async () => {
     const page = await newPage(env.context);
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route('**/support-panel-*.js', async (route) => {
-      await held;
-      await route.continue();
-    });
+    const release = await holdPanelCode(page);
     await page.goto(writeHost(uniqueId('agent'), 'lang="de-CH"'));
     const launcher = page.locator('rtc-support [part~="launcher"]');
     expect(await launcher.getAttribute('aria-label')).toBe('Chatte mit uns');

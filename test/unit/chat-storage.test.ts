@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Chat, TRANSCRIPT_KEY_PREFIX, evictOldestTranscript, type ChatHost } from '../../src/session/chat.js';
+import { Chat, TRANSCRIPT_KEY_PREFIX, evictableTranscripts, type ChatHost } from '../../src/session/chat.js';
 import { ChatLog, TRANSCRIPT_BUDGET, shrinkingTranscripts, storedTranscript, type ChatEntry } from '../../src/session/chat-log.js';
 import type { Conversation } from '../../src/session/conversation.js';
 import type { RtcError } from '../../src/session/errors.js';
@@ -80,9 +80,15 @@ describe('storing transcripts', () => {
     storage.setItem(`${TRANSCRIPT_KEY_PREFIX}older`, JSON.stringify([entry(5, 'remote', 'received')]));
     storage.setItem(`${TRANSCRIPT_KEY_PREFIX}newer`, JSON.stringify([entry(9, 'remote', 'received')]));
     storage.setItem('someone-else', 'x');
-    expect(evictOldestTranscript(storage, `${TRANSCRIPT_KEY_PREFIX}newer`)).toBe(true);
+    // What Chat.saveWhenFull removes, in this order.
+    const evictOldest = () => {
+      const [oldest] = evictableTranscripts(storage, `${TRANSCRIPT_KEY_PREFIX}newer`);
+      if (oldest !== undefined) storage.removeItem(oldest);
+      return oldest !== undefined;
+    };
+    expect(evictOldest()).toBe(true);
     expect(storage.getItem(`${TRANSCRIPT_KEY_PREFIX}older`)).toBeNull();
-    expect(evictOldestTranscript(storage, `${TRANSCRIPT_KEY_PREFIX}newer`)).toBe(false);
+    expect(evictOldest()).toBe(false);
     expect(storage.getItem(`${TRANSCRIPT_KEY_PREFIX}old-with-outbox`)).not.toBeNull();
     expect(storage.getItem('someone-else')).toBe('x');
   });

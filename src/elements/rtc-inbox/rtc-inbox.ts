@@ -346,7 +346,7 @@ export class RtcInbox extends RtcSessionElement {
     if (document.title !== title) document.title = title;
   }
 
-  protected override onSessionMessage({ conversation, message, repeat }: SessionEvents['message']): void {
+  protected override onSessionMessage({ conversation, message, repeat: resent }: SessionEvents['message']): void {
     const id = conversation.remoteId;
     // A visitor who opened the widget (hello) or wrote is held, so their channel does not idle
     // out and reconnect in a loop; the LRU cap in hold() bounds what any number of peers cost.
@@ -358,7 +358,7 @@ export class RtcInbox extends RtcSessionElement {
         dispatchRtc(this, 'rtc-conversation', { id });
       }
       // A re-sent message the chat already has is no news: no second chime or notification.
-      if (message.type === 'chat' && !repeat && (id !== this.selected || document.visibilityState !== 'visible')) {
+      if (message.type === 'chat' && !resent && (id !== this.selected || document.visibilityState !== 'visible')) {
         this.sound.play();
         const name = conversation.remoteName || id;
         this.notifier.show(id, format(this.t.inboxNotifyMessage, { name }), message.text, () => this.select(id));

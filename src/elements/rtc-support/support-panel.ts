@@ -211,10 +211,10 @@ export class RtcSupportPanel extends RtcSessionElement {
     const { order, next, previous } = tabOrderAround(this.shadowRoot!, active);
     const [first, last] = [order[0], order.at(-1)];
     if (!first || !last) return;
-    const inOrder = order.includes(active as HTMLElement);
     // Between two controls the browser's own Tab is right; at an end it would leave the panel.
-    if (inOrder && active !== (event.shiftKey ? first : last)) return;
-    const target = event.shiftKey ? (inOrder ? last : (previous ?? last)) : inOrder ? first : (next ?? first);
+    if (order.includes(active as HTMLElement) && active !== (event.shiftKey ? first : last)) return;
+    // At an end there is no neighbour that way: round to the other end.
+    const target = event.shiftKey ? (previous ?? last) : (next ?? first);
     event.preventDefault();
     target.focus();
   };
