@@ -156,7 +156,8 @@ describe('<rtc-support> and <rtc-inbox>', () => {
     expect(await visitor.evaluate(() => (window as unknown as { __tracks: unknown[] }).__tracks.length)).toBe(0);
     // A screen reader is told who calls: the panel's own status region, there before the call showed.
     const ringStatus = visitor.locator('rtc-support rtc-support-panel .visually-hidden[role="status"]');
-    await expect.poll(() => ringStatus.textContent()).toBe('Sam is calling');
+    // The agent's name may reach the visitor a moment after the ring on a loaded machine (1 s was not always enough).
+    await expect.poll(() => ringStatus.textContent(), { timeout: 10_000 }).toBe('Sam is calling');
     await visitor.locator('rtc-support rtc-call [part~="decline-button"]').click();
     expect(await waitForRtcEvent(agent, 'rtc-ended')).toMatchObject({ reason: 'declined' });
     await expect.poll(() => ringStatus.textContent()).toBe('');
