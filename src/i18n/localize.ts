@@ -40,6 +40,17 @@ export function format(template: string, values: Record<string, string | number>
   return template.replace(/\{(\w+)\}/g, (match, key: string) => (key in values ? String(values[key]) : match));
 }
 
+/**
+ * `format` for a sentence about a person: `{name}` is `name`, else the language's word for
+ * someone, capitalised when it opens the sentence ("Someone is calling", not "someone is
+ * calling"). Names are left as their owners wrote them.
+ */
+export function formatPerson(t: Strings, template: string, name: string | null | undefined, values: Record<string, string | number> = {}): string {
+  if (name) return format(template, { ...values, name });
+  const text = format(template, { ...values, name: t.someone });
+  return template.startsWith('{name}') ? text.charAt(0).toUpperCase() + text.slice(1) : text;
+}
+
 /** The strings for `element`'s language (the nearest `lang`, across shadow roots, else English). */
 export function stringsOf(element: Element): Strings {
   return stringsFor(elementLanguage(element));

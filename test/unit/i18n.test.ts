@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BUILT_IN_LOCALES, format, registerTranslation, stringsFor } from '../../src/i18n/localize.js';
+import { BUILT_IN_LOCALES, format, formatPerson, registerTranslation, stringsFor } from '../../src/i18n/localize.js';
 import { en } from '../../src/i18n/en.js';
 import { LAUNCHER_LABELS, launcherLabelFor } from '../../src/i18n/launcher-label.js';
 
@@ -37,5 +37,28 @@ describe('built-in locales', () => {
     expect(Object.keys(LAUNCHER_LABELS).sort()).toEqual(Object.keys(BUILT_IN_LOCALES).sort());
     for (const lang of Object.keys(BUILT_IN_LOCALES)) expect(stringsFor(lang).supportLauncher).toBe(launcherLabelFor(`${lang}-XX`));
     expect(launcherLabelFor('it')).toBe('Chat with us');
+  });
+});
+
+describe('formatPerson', () => {
+  it('capitalises the word for someone when it opens the sentence, in every built-in language', () => {
+    expect(formatPerson(stringsFor('en'), en.stateRinging, '')).toBe('Someone is calling');
+    expect(formatPerson(stringsFor('de'), stringsFor('de').stateRinging, null)).toBe('Jemand ruft an');
+    expect(formatPerson(stringsFor('fr'), stringsFor('fr').endedRemoteHangup, undefined)).toBe("Quelqu'un a raccroché");
+    expect(formatPerson(stringsFor('es'), stringsFor('es').stateRinging, '')).toBe('Alguien te está llamando');
+  });
+
+  it('leaves the word for someone lower-case inside a sentence', () => {
+    expect(formatPerson(en, en.stateCalling, '')).toBe('Calling someone…');
+    expect(formatPerson(en, en.endedCancelled, '')).toBe('Missed call from someone');
+  });
+
+  it('keeps a name as its owner wrote it, even a lower-case one at the start', () => {
+    expect(formatPerson(en, en.stateRinging, 'van der Berg')).toBe('van der Berg is calling');
+    expect(formatPerson(en, en.stateConnected, 'Noor')).toBe('In a call with Noor');
+  });
+
+  it('fills the other placeholders too', () => {
+    expect(formatPerson(en, '{name} sent {count}', '', { count: 2 })).toBe('Someone sent 2');
   });
 });

@@ -6,7 +6,7 @@ import { dispatchRtc, type CallElementState } from '../../events.js';
 import type { Strings } from '../../i18n/en.js';
 import { clearsWhenOnline, errorText } from '../../i18n/error-text.js';
 import { elementLanguage } from '../../i18n/language.js';
-import { format } from '../../i18n/localize.js';
+import { format, formatPerson } from '../../i18n/localize.js';
 import { formatDecimal } from '../../i18n/numbers.js';
 import type { Call } from '../../session/call.js';
 import type { CallEndReason } from '../../session/call-machine.js';
@@ -239,8 +239,9 @@ export class RtcCall extends RtcSessionElement {
     super.onSessionStatus(status);
   }
 
+  /** Who the call is with, as far as we know; '' when not at all (the text then says "someone"). */
   private remoteLabel(call: Call): string {
-    return call.remoteName || call.remoteId || this.t.someone;
+    return call.remoteName || call.remoteId;
   }
 
   private computeState(): CallElementState {
@@ -341,15 +342,15 @@ export class RtcCall extends RtcSessionElement {
         return (why && errorText(t, why)) || t.stateOffline;
       }
       case 'idle':
-        return this.ended ? format(t[END_TEXT[this.ended.reason]], { name: this.ended.name }) : t.stateIdle;
+        return this.ended ? formatPerson(t, t[END_TEXT[this.ended.reason]], this.ended.name) : t.stateIdle;
       case 'calling':
-        return format(t.stateCalling, { name });
+        return formatPerson(t, t.stateCalling, name);
       case 'ringing':
-        return format(call?.video ? t.stateRinging : t.stateRingingVoice, { name });
+        return formatPerson(t, call?.video ? t.stateRinging : t.stateRingingVoice, name);
       case 'connecting':
         return t.stateConnecting;
       case 'connected':
-        return format(t.stateConnected, { name });
+        return formatPerson(t, t.stateConnected, name);
     }
   }
 
@@ -489,11 +490,11 @@ export class RtcCall extends RtcSessionElement {
             ${call && !showRemoteVideo ? html`<div part="avatar" class="avatar" aria-hidden="true">${remoteName.slice(0, 1).toUpperCase()}</div>` : nothing}
             ${call && state === 'connected'
               ? html`<div part="remote-status" class="remote-status">
-                  ${remote && !remote.mic ? html`<span class="badge" role="img" aria-label=${format(t.remoteMuted, { name: remoteName })} title=${format(t.remoteMuted, { name: remoteName })}>${icons.micOff}</span>` : nothing}
+                  ${remote && !remote.mic ? html`<span class="badge" role="img" aria-label=${formatPerson(t, t.remoteMuted, remoteName)} title=${formatPerson(t, t.remoteMuted, remoteName)}>${icons.micOff}</span>` : nothing}
                   ${video && remote && !remote.camera && !remote.screen
-                    ? html`<span class="badge" role="img" aria-label=${format(t.remoteCameraOff, { name: remoteName })} title=${format(t.remoteCameraOff, { name: remoteName })}>${icons.videoOff}</span>`
+                    ? html`<span class="badge" role="img" aria-label=${formatPerson(t, t.remoteCameraOff, remoteName)} title=${formatPerson(t, t.remoteCameraOff, remoteName)}>${icons.videoOff}</span>`
                     : nothing}
-                  ${remote?.screen ? html`<span class="badge" role="img" aria-label=${format(t.remoteSharing, { name: remoteName })}>${icons.screen}</span>` : nothing}
+                  ${remote?.screen ? html`<span class="badge" role="img" aria-label=${formatPerson(t, t.remoteSharing, remoteName)}>${icons.screen}</span>` : nothing}
                 </div>`
               : nothing}
             ${call ? html`<span class="name">${remoteName}</span>` : nothing}

@@ -6,7 +6,7 @@ import { LingerController } from '../../controllers/linger-controller.js';
 import { defineElement } from '../../define.js';
 import { dispatchRtc } from '../../events.js';
 import { elementLanguage } from '../../i18n/language.js';
-import { format } from '../../i18n/localize.js';
+import { format, formatPerson } from '../../i18n/localize.js';
 import { formatDuration } from '../../i18n/numbers.js';
 import type { Call } from '../../session/call.js';
 import type { Presence } from '../../session/protocol.js';
@@ -463,7 +463,7 @@ export class RtcInbox extends RtcSessionElement {
     const inCall = (this.callState !== 'idle' && this.callState !== 'offline') || this.callResult.active;
     return html`<div part="base" class="inbox">
       <!-- Always there, so a ringing call is read out (the call appears with its status already set). -->
-      <div class="visually-hidden" role="status">${this.callState === 'ringing' ? format(t.stateRinging, { name: current?.name ?? t.someone }) : ''}</div>
+      <div class="visually-hidden" role="status">${this.callState === 'ringing' ? formatPerson(t, t.stateRinging, current?.name) : ''}</div>
       <aside>
         <div class="top">
           <h2>${t.inboxTitle}</h2>

@@ -3,7 +3,7 @@ import { property, query, state } from 'lit/decorators.js';
 import { LingerController } from '../../controllers/linger-controller.js';
 import { defineElement } from '../../define.js';
 import type { CallElementState } from '../../events.js';
-import { format, stringsOf } from '../../i18n/localize.js';
+import { format, formatPerson, stringsOf } from '../../i18n/localize.js';
 import { LanguageController } from '../../i18n/language.js';
 import { outlineButton, tokens } from '../../styles/tokens.js';
 import type { RtcCall } from '../rtc-call/rtc-call.js';
@@ -362,7 +362,7 @@ export class RtcSupportPanel extends RtcSessionElement {
             </div>
             <!-- The call shows only once it rings, its status already set, which a screen reader would
                  not read out: this region, always there, says it. -->
-            <div class="visually-hidden" role="status">${this.callState === 'ringing' ? format(t.stateRinging, { name: this.session.call?.remoteName || this.agentName || t.someone }) : ''}</div>
+            <div class="visually-hidden" role="status">${this.callState === 'ringing' ? formatPerson(t, t.stateRinging, this.session.call?.remoteName || this.agentName) : ''}</div>
             <rtc-call
               exportparts="base: call"
               ?hidden=${!inCall}
