@@ -39,6 +39,8 @@ export class SessionController implements ReactiveController {
   private disposers: Unsubscribe[] = [];
   private callDisposers: Unsubscribe[] = [];
   private boundKey = '';
+  /** The config of the last bind that could not make a session (JSON), so it is not retried as is. */
+  private refusedConfig = '';
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
@@ -58,15 +60,26 @@ export class SessionController implements ReactiveController {
     this.unbind();
   }
 
-  /** Call when server, peer-id, ice-servers or name change: re-binds if the pair changed. */
+  /**
+   * Call when server, peer-id, ice-servers, name or peer-secret change: re-binds if the pair
+   * changed or no session could be made before (a bad attribute, now maybe fixed); else passes
+   * the name and the secret on to the session, which keeps its calls and chats.
+   */
   configChanged(): void {
     if (!this.host.isConnected) return;
-    const { server, peerId, iceServers } = this.config();
-    if (`${server}|${peerId}|${iceServers}` !== this.boundKey) {
+    const config = this.config();
+    // The attributes no session could be made with, unchanged: their error has been reported.
+    if (!this.session && JSON.stringify(config) === this.refusedConfig) return;
+    if (`${config.server}|${config.peerId}|${config.iceServers}` !== this.boundKey || !this.session) {
       this.unbind();
       this.bind();
-    } else if (this.session) {
-      this.session.name = this.config().name ?? this.session.name;
+      return;
+    }
+    this.session.name = config.name ?? this.session.name;
+    try {
+      this.session.setSecret(config.secret || undefined);
+    } catch (error) {
+      this.callbacks.error?.(error instanceof RtcError ? error : new RtcError('bad-attribute', String(error)));
     }
   }
 
@@ -82,6 +95,7 @@ export class SessionController implements ReactiveController {
       // A bad attribute is the host's to fix; report it once the element is in the document.
       const rtcError = error instanceof RtcError ? error : new RtcError('bad-attribute', String(error));
       this.bindError = rtcError;
+      this.refusedConfig = JSON.stringify(config);
       queueMicrotask(() => this.callbacks.error?.(rtcError));
       this.host.requestUpdate();
       return;

@@ -72,6 +72,8 @@ export class RtcSessionElement extends LitElement {
   protected onCallEnded(_call: Call, _detail: CallEvents['ended']): void {}
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('server') || changed.has('peerId') || changed.has('iceServers') || changed.has('name')) this.session.configChanged();
+    if (changed.has('server') || changed.has('peerId') || changed.has('iceServers') || changed.has('name') || changed.has('peerSecret')) {
+      this.session.configChanged();
+    }
   }
 }

@@ -37,6 +37,8 @@ export function acquireSession(options: SessionOptions): RtcSession {
     if (options.name && !entry.session.name) entry.session.name = options.name;
     // An element naming other ICE servers (rotated TURN credentials): connections from now on use them.
     if (options.iceServers) entry.session.setIceServers(options.iceServers);
+    // Likewise a peer-secret set after the id was refused without it.
+    if (options.secret) entry.session.setSecret(options.secret);
     return entry.session;
   }
   if (!pageHideListening && typeof window !== 'undefined') {

@@ -83,7 +83,7 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
   private lastBadMessageReport = 0;
 
   private iceServers: RTCIceServer[] | undefined;
-  private readonly secret: string | undefined;
+  private secret: string | undefined;
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private destroyed = false;
@@ -246,6 +246,25 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
     this.iceServers = iceServers;
     // PeerJS reads its options' config for every new RTCPeerConnection.
     if (this.peer) this.peer.options.config = { ...this.peer.options.config, iceServers };
+  }
+
+  /**
+   * A new peer-secret: the host fetched it after the element connected, or the owner rotated it.
+   * Connected, the session keeps its place at the broker (the secret is only checked when an id
+   * is claimed) and uses the new one from its next claim; not connected (refused as id-taken,
+   * or still trying), it claims the id again with it at once instead of waiting for the retry.
+   */
+  setSecret(secret: string | undefined): void {
+    const next = secret === undefined ? undefined : validatePeerSecret(secret);
+    if (next === this.secret) return;
+    this.secret = next;
+    if (this.destroyed || this.status === 'online' || !this.peer) return; // no Peer yet: start() will use it
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.peer.removeAllListeners();
+    this.peer.destroy();
+    this.setStatus('connecting');
+    this.connect();
   }
 
   /** The name sent to remote peers (cut to what a receiver accepts: a longer one would get every `hello` dropped). */

@@ -14,7 +14,9 @@ const site = mkdtempSync(join(tmpdir(), 'rtc-support-site-'));
 cpSync('demo', site, { recursive: true });
 /** An agent id the server keeps for whoever knows its secret (--reserved-ids). */
 const RESERVED = { id: 'acme-reserved', secret: 'console-secret-4f9c2b7e1d' };
-const env = useEnvironment({ staticRoots: { demo: site }, reservedIds: { [RESERVED.id]: RESERVED.secret } });
+/** Another, for the console that learns its secret after it connected. */
+const RESERVED_LATE = { id: 'acme-late', secret: 'late-console-secret-8e21' };
+const env = useEnvironment({ staticRoots: { demo: site }, reservedIds: { [RESERVED.id]: RESERVED.secret, [RESERVED_LATE.id]: RESERVED_LATE.secret } });
 afterAll(() => rmSync(site, { recursive: true, force: true }));
 
 /** A page we did not write: nothing but the two lines a site owner pastes (and hostile CSS). */
@@ -241,6 +243,24 @@ describe('<rtc-support> and <rtc-inbox>', () => {
     expect(await squatter.locator('rtc-inbox [part~="conversation"]').count()).toBe(0);
     expect(await squatter.evaluate(() => (window as unknown as { __events: { type: string }[] }).__events.some((e) => e.type === 'rtc-ready'))).toBe(false);
     await Promise.all([visitor.close(), agent.close(), squatter.context().close()]);
+  });
+
+  it('a console given its secret after it was refused claims the id at once, without a reload', async () => {
+    // A console app that fetches the secret from its own backend sets it after the element connected.
+    const agent = await openAgent(RESERVED_LATE.id, { ready: false });
+    expect(await waitForRtcEvent(agent, 'rtc-error', { code: 'id-taken' })).toBeTruthy();
+    // A mistyped secret is the host's error to hear, and changes nothing.
+    await agent.evaluate(() => document.querySelector('rtc-inbox')!.setAttribute('peer-secret', 'too short'));
+    expect(await waitForRtcEvent(agent, 'rtc-error', { code: 'bad-attribute' })).toBeTruthy();
+    await agent.evaluate((secret) => document.querySelector('rtc-inbox')!.setAttribute('peer-secret', secret), RESERVED_LATE.secret);
+    // Well before the 15 s id-taken retry: the new secret is tried as soon as it is set.
+    expect(await waitForRtcEvent(agent, 'rtc-ready', {}, 8_000)).toMatchObject({ peerId: RESERVED_LATE.id });
+    const visitor = await openVisitor(RESERVED_LATE.id);
+    await visitor.locator('rtc-support [part~="launcher"]').click();
+    await say(visitor, 'Hello, late console');
+    await expect.poll(() => agent.locator('rtc-inbox [part~="conversation"]').count(), { timeout: 20_000 }).toBe(1);
+    expect(pageErrors(agent)).toEqual([]);
+    await Promise.all([visitor.close(), agent.close()]);
   });
 
   it('the console offers desktop notifications, and once allowed shows one per visitor while the agent looks elsewhere', async () => {
