@@ -403,6 +403,10 @@ export class Call extends Emitter<CallEvents> {
    * The caller's receivers exist from its offer on, the callee's once the offer is applied.
    */
   private collectRemoteTracks(): void {
+    // Nothing of the remote reaches the page before both sides agreed: a modified client can put
+    // its tracks on the senders while it rings (or before the callee accepts), and a stream here
+    // would be shown and heard by the element. Collected at the agreement (transition) instead.
+    if (this.phase !== 'connecting' && this.phase !== 'connected') return;
     const receivers = this.media?.peerConnection?.getReceivers() ?? [];
     if (receivers.length === 0) return;
     const stream = this.remoteStream ?? (this.remoteStream = new MediaStream());
@@ -627,6 +631,7 @@ export class Call extends Emitter<CallEvents> {
     if (!next) return false;
     this.state = next;
     if (next.phase !== 'calling' && next.phase !== 'ringing') this.clearTimer('ring');
+    if (next.phase === 'connecting') this.collectRemoteTracks();
     this.emit('change', undefined);
     return true;
   }

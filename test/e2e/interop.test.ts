@@ -131,6 +131,58 @@ describe('a plain PeerJS client', () => {
     await Promise.all([plain.close(), callee.close()]);
   });
 
+  it('a caller that sends its camera and microphone while it rings is neither seen nor heard before the answer', async () => {
+    // A modified client rings as the protocol says, then offers its media with the tracks on it
+    // instead of empty senders.
+    const plainId = uniqueId('plain');
+    const callId = uniqueId('callee');
+    const plain = await plainPeer(plainId);
+    const callee = await mountElement(env.context, env.server.url, 'rtc-call', { 'peer-id': callId });
+    await openControl(plain, callId);
+    await plain.evaluate(async (callId) => {
+      const w = window as unknown as Record<string, any>;
+      const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+      w.conn.send({ type: 'hello', v: 1, name: 'Pushy' });
+      w.conn.send({ type: 'ring', callId: 'c1', video: true });
+      w.call = w.peer.call(callId, stream, { metadata: { callId: 'c1' } });
+    }, callId);
+    expect(await waitForRtcEvent(callee, 'rtc-incoming')).toMatchObject({ from: plainId });
+    // The caller's media does arrive at the callee's page while it rings…
+    await callee.waitForFunction(
+      async () => {
+        const w = window as unknown as { __pcs: RTCPeerConnection[] };
+        const pc = w.__pcs.find((pc) => pc.connectionState === 'connected' && pc.getTransceivers().length > 0);
+        if (!pc) return false;
+        let audio = 0;
+        let video = 0;
+        for (const s of (await pc.getStats()).values()) {
+          if (s.type !== 'inbound-rtp') continue;
+          if (s.kind === 'audio') audio += s.bytesReceived ?? 0;
+          else video += s.framesDecoded ?? s.framesReceived ?? 0;
+        }
+        return audio > 2_000 && video > 3;
+      },
+      undefined,
+      { timeout: 15_000, polling: 100 },
+    );
+    // …but the element neither plays nor shows it: no stream on any media element, nothing playing.
+    const media = await callee.evaluate(() => {
+      const root = document.getElementById('el')!.shadowRoot!;
+      return [...root.querySelectorAll('video, audio')].map((m) => {
+        const element = m as HTMLMediaElement;
+        return { local: element.matches('[part~="local-video"]'), tracks: (element.srcObject as MediaStream | null)?.getTracks().length ?? 0 };
+      });
+    });
+    expect(media.filter((m) => !m.local && m.tracks > 0)).toEqual([]);
+    expect(await callee.locator('#el').getAttribute('state')).toBe('ringing');
+    // Answered, the caller is seen at once.
+    await callee.locator('#el [part~="answer-button"]').click();
+    await waitForRtcEvent(callee, 'rtc-connected');
+    await waitForFrame(callee, 'remote-video', '#el');
+    expect(pageErrors(callee)).toEqual([]);
+    await Promise.all([plain.close(), callee.close()]);
+  });
+
   it('a caller that rings and opens its MediaConnection only after accept (protocol §8 b) connects both ways', async () => {
     const plainId = uniqueId('plain');
     const calleeId = uniqueId('callee');
