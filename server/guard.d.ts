@@ -6,11 +6,14 @@ export declare const BROKER_LIMITS: Readonly<{
   messagesPerSecond: number;
   burstBytes: number;
   bytesPerSecond: number;
+  burstOffers: number;
+  offersPerSecond: number;
   maxBadFrames: number;
   logIntervalMs: number;
 }>;
 
 export declare function createBucket(burst: number, perSecond: number, now?: () => number): { take(cost: number): boolean };
+export declare function brokerMessageType(data: RawData): string | null;
 export declare function isBrokerMessage(data: RawData): boolean;
 export declare function guardSocket(
   socket: WebSocket,

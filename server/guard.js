@@ -15,6 +15,13 @@ export const BROKER_LIMITS = Object.freeze({
   /** Bytes likewise. */
   burstBytes: 4 * 1024 * 1024,
   bytesPerSecond: 1024 * 1024,
+  /**
+   * OFFERs (each makes the receiving browser build a peer connection, and a browser makes at
+   * most 500): an agent console re-dialling every visitor it holds (200 at most) at once, then a
+   * few a second. The elements also budget the offers they accept; this spares everyone else.
+   */
+  burstOffers: 200,
+  offersPerSecond: 5,
   /** Frames that are not a broker message (not JSON, no type) before the socket is closed. */
   maxBadFrames: 20,
   /** One log line per this many ms for the same kind of trouble, with a count of the rest. */
@@ -45,16 +52,25 @@ export function createBucket(burst, perSecond, now = Date.now) {
 }
 
 /**
+ * The `type` of a frame the broker understands (a JSON object with a string `type`), else null.
+ * @param {import('ws').RawData} data
+ * @returns {string | null}
+ */
+export function brokerMessageType(data) {
+  try {
+    const message = JSON.parse(String(data));
+    return typeof message === 'object' && message !== null && !Array.isArray(message) && typeof message.type === 'string' ? message.type : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Whether a frame is something the broker understands: a JSON object with a string `type`.
  * @param {import('ws').RawData} data
  */
 export function isBrokerMessage(data) {
-  try {
-    const message = JSON.parse(String(data));
-    return typeof message === 'object' && message !== null && !Array.isArray(message) && typeof message.type === 'string';
-  } catch {
-    return false;
-  }
+  return brokerMessageType(data) !== null;
 }
 
 /**
@@ -67,6 +83,7 @@ export function isBrokerMessage(data) {
 export function guardSocket(socket, { limits = BROKER_LIMITS, now = Date.now, onClose = () => {} } = {}) {
   const messages = createBucket(limits.burstMessages, limits.messagesPerSecond, now);
   const bytes = createBucket(limits.burstBytes, limits.bytesPerSecond, now);
+  const offers = createBucket(limits.burstOffers, limits.offersPerSecond, now);
   let bad = 0;
   let closed = false;
   /** @param {string} reason */
@@ -83,7 +100,9 @@ export function guardSocket(socket, { limits = BROKER_LIMITS, now = Date.now, on
     if (closed) return;
     const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data instanceof ArrayBuffer ? data.byteLength : data.length;
     if (!messages.take(1) || !bytes.take(size)) return close('Too many messages');
-    if (!isBrokerMessage(data) && ++bad > limits.maxBadFrames) close('Too many invalid messages');
+    const type = brokerMessageType(data);
+    if (type === null && ++bad > limits.maxBadFrames) close('Too many invalid messages');
+    else if (type === 'OFFER' && !offers.take(1)) close('Too many connection offers');
   });
 }
 

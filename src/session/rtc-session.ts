@@ -121,7 +121,7 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
         config: { iceServers: this.iceServers ?? [] },
         debug: 0,
       },
-      { onDropped: (reason) => this.countDropped(reason) },
+      { onDropped: (reason) => this.countDropped(reason), isKnown: (peer) => this.conversations.get(peer)?.isOpen === true },
     );
     this.peer = peer;
     peer.on('open', () => {

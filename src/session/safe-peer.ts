@@ -1,5 +1,6 @@
 import type { Peer, PeerOptions } from 'peerjs';
 import { peerjs } from './peerjs.js';
+import { OfferBudget, type OfferLimits } from './offer-budget.js';
 import { decodeJsonFrame, MalformedFrame } from './protocol.js';
 
 /**
@@ -91,9 +92,12 @@ export function isHandleableServerMessage(message: unknown): boolean {
 export interface SafePeerHooks {
   /** Called for every broker message we refused to hand to PeerJS. */
   onDropped(reason: string): void;
+  /** Whether we already talk with this peer (its new connections are not held back by the flood limit). */
+  isKnown?(peer: string): boolean;
 }
 
-export function createSafePeer(id: string, options: PeerOptions, hooks: SafePeerHooks): Peer {
+export function createSafePeer(id: string, options: PeerOptions, hooks: SafePeerHooks, offerLimits?: OfferLimits): Peer {
+  const offers = new OfferBudget(offerLimits);
   const peer = new peerjs.Peer(id, { ...options, serializers: SERIALIZERS });
   const internal = peer as unknown as { _handleMessage(message: unknown): void };
   const original = internal._handleMessage.bind(peer);
@@ -106,6 +110,11 @@ export function createSafePeer(id: string, options: PeerOptions, hooks: SafePeer
     const { type, src, payload } = message as { type: string; src: string; payload: { connectionId: string } };
     if ((type === 'ANSWER' || type === 'CANDIDATE') && !peer.getConnection(src, payload.connectionId)) {
       hooks.onDropped('signalling for an unknown connection');
+      return;
+    }
+    // Before PeerJS builds a peer connection for it (see offer-budget.ts).
+    if (type === 'OFFER' && !offers.take(src, hooks.isKnown?.(src) ?? false)) {
+      hooks.onDropped('too many new connections offered');
       return;
     }
     try {

@@ -49,6 +49,18 @@ function openControl(page: Page, remote: string) {
   );
 }
 
+/** A WebSocket speaking the broker protocol itself, once the broker said OPEN. */
+async function rawSocket(): Promise<WebSocket> {
+  const socket = new WebSocket(`ws://localhost:${env.server.port}/peerjs/peerjs?key=peerjs&id=${uniqueId('raw')}&token=t`, {
+    headers: { Origin: env.server.url.replace(/\/$/, '') },
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.on('message', (data) => JSON.parse(String(data)).type === 'OPEN' && resolve());
+    socket.on('error', reject);
+  });
+  return socket;
+}
+
 describe('a plain PeerJS client', () => {
   it('chats with <rtc-chat> using only the documented messages', async () => {
     const plainId = uniqueId('plain');
@@ -297,13 +309,7 @@ describe('hostile input', () => {
   it('a raw WebSocket speaking the broker protocol cannot throw into the page', async () => {
     const victimId = uniqueId('victim');
     const victim = await mountElement(env.context, env.server.url, 'rtc-call', { 'peer-id': victimId });
-    const socket = new WebSocket(`ws://localhost:${env.server.port}/peerjs/peerjs?key=peerjs&id=${uniqueId('raw')}&token=t`, {
-      headers: { Origin: env.server.url.replace(/\/$/, '') },
-    });
-    await new Promise<void>((resolve, reject) => {
-      socket.on('message', (data) => JSON.parse(String(data)).type === 'OPEN' && resolve());
-      socket.on('error', reject);
-    });
+    const socket = await rawSocket();
     const send = (payload: unknown, type = 'OFFER') => socket.send(JSON.stringify({ type, dst: victimId, payload }));
     send({ type: 'data', serialization: 'evil', connectionId: 'dc_1', sdp: { type: 'offer', sdp: 'junk' } });
     send({ type: 'data', serialization: '__proto__', connectionId: 'dc_2', sdp: { type: 'offer', sdp: 'junk' } });
@@ -326,5 +332,32 @@ describe('hostile input', () => {
     expect(await victim.evaluate(() => (document.getElementById('el') as HTMLElement & { ownId: string }).ownId)).toBe(victimId);
     expect(pageErrors(victim)).toEqual([]);
     await victim.close();
+  });
+  it('a flood of connection offers from many ids leaves the page able to talk with the peers it knows', async () => {
+    const plainId = uniqueId('plain');
+    const victimId = uniqueId('victim');
+    const plain = await plainPeer(plainId);
+    const victim = await mountElement(env.context, env.server.url, 'rtc-chat', { 'peer-id': victimId, 'remote-id': plainId });
+    await openControl(plain, victimId);
+    // 600 OFFERs, 50 from each of 12 fresh ids: without a limit the page builds a peer connection
+    // for each, and past 500 the browser refuses to make any more.
+    const sockets = await Promise.all(Array.from({ length: 12 }, () => rawSocket()));
+    sockets.forEach((socket, s) => {
+      for (let i = 0; i < 50; i++) {
+        const payload = { type: 'data', serialization: 'json', label: 'rtc-control', reliable: true, connectionId: `dc_flood_${s}_${i}`, sdp: { type: 'offer', sdp: 'v=0\r\n' } };
+        socket.send(JSON.stringify({ type: 'OFFER', dst: victimId, payload }));
+      }
+    });
+    const report = await waitForRtcEvent(victim, 'rtc-error', { code: 'bad-message' });
+    expect(report.message).toContain('too many new connections offered');
+    // A known peer still gets new connections (a second channel here; a call or a file alike)…
+    await openControl(plain, victimId);
+    await plain.evaluate(() => (window as unknown as Record<string, any>).conn.send({ type: 'chat', id: 'after-flood', text: 'still here?', ts: Date.now() }));
+    expect(await waitForRtcEvent(victim, 'rtc-message', { text: 'still here?' })).toBeTruthy();
+    // …and the page built a peer connection for only a few dozen of the 600.
+    expect(await victim.evaluate(() => (window as unknown as { __pcs: unknown[] }).__pcs.length)).toBeLessThan(80);
+    sockets.forEach((socket) => socket.close());
+    expect(pageErrors(victim)).toEqual([]);
+    await Promise.all([plain.close(), victim.close()]);
   });
 });

@@ -544,6 +544,24 @@ describe('broker', () => {
     expect((await b.next('OFFER')).src).toBe('c');
   });
 
+  it('relays 200 connection offers from one client at once, and closes one that keeps offering (1008)', async () => {
+    const lines: string[] = [];
+    const { info } = await start({ log: (line) => lines.push(line) });
+    const a = connect(info, 'a', 'ta');
+    const b = connect(info, 'b', 'tb');
+    await Promise.all([a.next('OPEN'), b.next('OPEN')]);
+    // An agent console re-dialling the 200 visitors it holds: every offer arrives.
+    for (let i = 0; i < 200; i++) a.send({ type: 'OFFER', dst: 'b', payload: { i } });
+    for (let i = 0; i < 200; i++) expect((await b.next('OFFER')).payload).toEqual({ i });
+    // 600 offers from one client (each would make the receiving browser build a peer connection).
+    const flooder = connect(info, 'f', 'tf');
+    await flooder.next('OPEN');
+    const closed = once(flooder.ws, 'close');
+    for (let i = 0; i < 600; i++) flooder.send({ type: 'OFFER', dst: 'b', payload: { flood: i } });
+    expect((await closed)[0]).toBe(1008);
+    expect(lines.filter((line) => /Too many connection offers/.test(line))).toHaveLength(1);
+  });
+
   it('takes a burst of 500 messages from one client, and closes one that floods (1008), logging it once', async () => {
     const lines: string[] = [];
     const { info } = await start({ log: (line) => lines.push(line) });
@@ -556,7 +574,7 @@ describe('broker', () => {
     const flooder = connect(info, 'f', 'tf');
     await flooder.next('OPEN');
     const closed = once(flooder.ws, 'close');
-    for (let i = 0; i < 5_000; i++) flooder.send({ type: 'OFFER', dst: 'nobody', payload: { i } });
+    for (let i = 0; i < 5_000; i++) flooder.send({ type: 'CANDIDATE', dst: 'nobody', payload: { i } });
     expect((await closed)[0]).toBe(1008);
     expect(lines.filter((line) => /Too many messages/.test(line))).toHaveLength(1);
     // The others are untouched.
