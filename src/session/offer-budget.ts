@@ -1,21 +1,20 @@
 /**
- * How many new connections remote peers may offer this page. PeerJS builds an RTCPeerConnection
- * for every OFFER the broker relays, before anything of ours sees it, and Chromium refuses to
- * make more than 500 until garbage collection frees closed ones, which on a quiet page can take
- * minutes. Without a budget, a few hundred OFFERs from one anonymous client (or a handful of
- * them) leave the page unable to connect to anyone: no chat, no call, no file.
+ * How many new connections peers we are not talking with may offer this page. PeerJS builds an
+ * RTCPeerConnection for every OFFER the broker relays, before anything of ours sees it, and
+ * Chromium refuses to make more than 500 until garbage collection frees closed ones, which on a
+ * quiet page can take minutes. Without a budget, a few hundred junk OFFERs from one anonymous
+ * client (or a handful of them) leave the page unable to connect to anyone: no chat, no call, no
+ * file.
  *
- * Legitimate use stays far below it: one control channel per conversation, one media connection
- * per call, one data connection per file (16 files at most in flight from one peer).
+ * A peer with an open control channel is not budgeted here: it went through a whole handshake,
+ * it is a conversation the user can see, and its calls and files (one connection each, any
+ * number over a long chat) must not fail; the broker limits how fast any client offers.
+ * A stranger's first contact takes one or two connections (the control channel, a call).
  */
 export const OFFER_LIMITS = Object.freeze({
-  /** New connections one remote peer may offer within the window. */
-  perPeer: 24,
-  /**
-   * New connections all remote peers together may offer within the window. Peers we already
-   * talk with are not held back by it (only by perPeer): a flood from fresh ids delays new
-   * visitors, whose dialling retries, but not the conversations under way.
-   */
+  /** New connections one stranger may offer within the window. */
+  perPeer: 8,
+  /** New connections all strangers together may offer within the window: a flood from fresh ids delays new visitors (whose dialling retries), not the conversations under way. */
   total: 60,
   windowMs: 60_000,
 });
@@ -26,7 +25,7 @@ export interface OfferLimits {
   windowMs: number;
 }
 
-/** Counts offers in a sliding window, per remote peer and in all; `take` says whether one more fits. */
+/** Counts strangers' offers in a sliding window, per peer and in all; `take` says whether one more fits. */
 export class OfferBudget {
   /** Arrival times of the offers taken within the window, oldest first, with who sent each. */
   private taken: { at: number; src: string }[] = [];
@@ -37,8 +36,9 @@ export class OfferBudget {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Whether one more offer from `src` fits; `known` (a peer we already talk with) skips the total. */
+  /** Whether one more offer from `src` fits; always for a peer we already talk with (`known`). */
   take(src: string, known = false): boolean {
+    if (known) return true;
     const t = this.now();
     while (this.taken.length > 0 && t - this.taken[0]!.at >= this.limits.windowMs) {
       const { src: old } = this.taken.shift()!;
@@ -47,13 +47,13 @@ export class OfferBudget {
       else this.bySource.set(old, left);
     }
     const mine = this.bySource.get(src) ?? 0;
-    if (mine >= this.limits.perPeer || (!known && this.taken.length >= this.limits.total)) return false;
+    if (mine >= this.limits.perPeer || this.taken.length >= this.limits.total) return false;
     this.taken.push({ at: t, src });
     this.bySource.set(src, mine + 1);
     return true;
   }
 
-  /** Remote peers with offers in the window (bounded by `total`); tests read it. */
+  /** Strangers with offers in the window (bounded by `total`); tests read it. */
   get sources(): number {
     return this.bySource.size;
   }
