@@ -135,11 +135,12 @@ export function createThrottledLog(log, intervalMs, now = Date.now) {
 }
 
 /**
- * One line of at most 300 characters with control characters escaped: lines can quote what a
- * client sent, and a client must not be able to forge or break up log lines.
+ * One line of at most 300 characters with control characters escaped, and the invisible ones that
+ * reorder or hide text (bidi controls, zero-width characters): lines can quote what a client
+ * sent, and a client must not be able to forge, break up or disguise log lines.
  * @param {string} line
  */
 export function printable(line) {
-  const escaped = line.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const escaped = line.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return escaped.length > 300 ? `${escaped.slice(0, 299)}…` : escaped;
 }

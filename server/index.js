@@ -71,6 +71,13 @@ function validateIceServers(value) {
 
 /** Peer ids as the elements accept them, and what a reserved id's secret may be (URL-safe as it is). */
 const PEER_ID = /^[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*$/;
+/**
+ * Ids the broker registers: what a stock PeerJS client accepts (it also allows single spaces), 64
+ * characters at most. peer itself takes any string, and an id is shown as the name of whoever
+ * has not sent one: a modified client could register bidi overrides or a page-long id.
+ */
+const BROKER_ID = /^[A-Za-z0-9]+(?:[ _-][A-Za-z0-9]+)*$/;
+const MAX_ID_LENGTH = 64;
 const PEER_SECRET = /^[A-Za-z0-9_-]{16,128}$/;
 
 /**
@@ -345,11 +352,29 @@ export function createServer(options = {}) {
       // Registered before peer's own handler, so the meter sees each message first.
       wss.on('connection', (socket, req) => {
         guardSocket(socket, { onClose: (reason) => logTrouble(reason, `rtc-elements broker: closed a client socket: ${reason}`) });
-        refuseUnprovenReservedId(socket, req);
+        if (!refuseInvalidId(socket, req)) refuseUnprovenReservedId(socket, req);
       });
       return wss;
     },
   });
+
+  /**
+   * Refuses an id no PeerJS client would choose (see BROKER_ID) with an ERROR that says why; peer's
+   * own handler is handed the request without the id, so it registers nothing and closes the socket.
+   * @param {import('ws').WebSocket} socket
+   * @param {http.IncomingMessage} req
+   * @returns {boolean} whether it refused
+   */
+  const refuseInvalidId = (socket, req) => {
+    const url = new URL(req.url ?? '', 'https://peerjs');
+    const id = Object.fromEntries(url.searchParams.entries()).id; // the last of repeated ids, as peer reads it
+    if (id === undefined || (id.length <= MAX_ID_LENGTH && BROKER_ID.test(id))) return false;
+    logTrouble('invalid-id', `rtc-elements broker: refused an invalid peer id ${JSON.stringify(id)}`);
+    socket.send(JSON.stringify({ type: 'ERROR', payload: { msg: `Invalid id: letters and digits, with single spaces, - or _ between them, ${MAX_ID_LENGTH} characters at most` } }));
+    url.searchParams.delete('id');
+    req.url = `${url.pathname}${url.search}`;
+    return true;
+  };
 
   /**
    * A reserved id (reservedIds) goes only to a client whose token proves its secret. Anyone else is

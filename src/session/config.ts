@@ -81,8 +81,13 @@ export async function fetchIceServers(server: URL, timeoutMs = 4000): Promise<RT
 // PeerJS's own rule minus spaces: alphanumeric runs joined by single - or _.
 const PEER_ID_PATTERN = /^[A-Za-z0-9]+(?:[_-][A-Za-z0-9]+)*$/;
 
+/** Whether `id` is a peer id we accept: letters and digits joined by single `-` or `_`, 64 at most. */
+export function isValidPeerId(id: string): boolean {
+  return id.length <= 64 && PEER_ID_PATTERN.test(id);
+}
+
 export function validatePeerId(id: string): string {
-  if (id.length > 64 || !PEER_ID_PATTERN.test(id)) {
+  if (!isValidPeerId(id)) {
     throw new RtcError('invalid-id', `"${id.slice(0, 70)}" is not a valid peer id (letters, digits, - and _; 64 at most).`);
   }
   return id;

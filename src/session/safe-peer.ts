@@ -1,5 +1,6 @@
 import type { Peer, PeerOptions } from 'peerjs';
 import { peerjs } from './peerjs.js';
+import { isValidPeerId } from './config.js';
 import { OfferBudget, type OfferLimits } from './offer-budget.js';
 import { decodeJsonFrame, MalformedFrame } from './protocol.js';
 
@@ -96,25 +97,39 @@ export interface SafePeerHooks {
   isKnown?(peer: string): boolean;
 }
 
+/**
+ * Why a broker message must not reach PeerJS, or null when it may. `hasConnection` says whether
+ * PeerJS has the connection a message names; `offers` budgets strangers' new connections.
+ */
+export function refusalOf(
+  message: unknown,
+  hasConnection: (peer: string, connectionId: string) => boolean,
+  offers: OfferBudget,
+  isKnown: (peer: string) => boolean = () => false,
+): string | null {
+  if (!isHandleableServerMessage(message)) return 'malformed broker message';
+  const { type, src, payload } = message as { type: string; src: string; payload: { connectionId: string } };
+  // PeerJS keeps ANSWER/CANDIDATE for unknown connections forever; a peer could fill memory.
+  if ((type === 'ANSWER' || type === 'CANDIDATE') && !hasConnection(src, payload.connectionId)) return 'signalling for an unknown connection';
+  if (type !== 'OFFER') return null;
+  // A broker other than ours may take any id (bidi overrides, 5,000 characters), and the id is
+  // shown as the name of whoever has not sent one.
+  if (!isValidPeerId(src)) return 'a connection from an invalid peer id';
+  // Before PeerJS builds a peer connection for it (see offer-budget.ts).
+  if (!offers.take(src, isKnown(src))) return 'too many new connections offered';
+  return null;
+}
+
 export function createSafePeer(id: string, options: PeerOptions, hooks: SafePeerHooks, offerLimits?: OfferLimits): Peer {
   const offers = new OfferBudget(offerLimits);
   const peer = new peerjs.Peer(id, { ...options, serializers: SERIALIZERS });
   const internal = peer as unknown as { _handleMessage(message: unknown): void };
   const original = internal._handleMessage.bind(peer);
+  const hasConnection = (src: string, connectionId: string) => !!peer.getConnection(src, connectionId);
   internal._handleMessage = (message: unknown) => {
-    if (!isHandleableServerMessage(message)) {
-      hooks.onDropped('malformed broker message');
-      return;
-    }
-    // PeerJS keeps ANSWER/CANDIDATE for unknown connections forever; a peer could fill memory.
-    const { type, src, payload } = message as { type: string; src: string; payload: { connectionId: string } };
-    if ((type === 'ANSWER' || type === 'CANDIDATE') && !peer.getConnection(src, payload.connectionId)) {
-      hooks.onDropped('signalling for an unknown connection');
-      return;
-    }
-    // Before PeerJS builds a peer connection for it (see offer-budget.ts).
-    if (type === 'OFFER' && !offers.take(src, hooks.isKnown?.(src) ?? false)) {
-      hooks.onDropped('too many new connections offered');
+    const refusal = refusalOf(message, hasConnection, offers, hooks.isKnown);
+    if (refusal) {
+      hooks.onDropped(refusal);
       return;
     }
     try {

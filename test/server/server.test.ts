@@ -462,6 +462,27 @@ describe('broker', () => {
     expect(await agent.next('OFFER')).toMatchObject({ src: 'visitor-1' });
   });
 
+  it('refuses ids no PeerJS client would choose (bidi overrides, control characters, 65+ characters), saying why', async () => {
+    const lines: string[] = [];
+    const { server, info } = await start({ log: (line) => lines.push(line) });
+    for (const id of ['\u202Etroppus-emca', 'a\u0000b', 'x'.repeat(65), 'double--dash', ' lead', 'new\nline']) {
+      const client = new Client(`${info.wsUrl}/peerjs?key=peerjs&id=${encodeURIComponent(id)}&token=t`);
+      clients.push(client);
+      expect((await client.next('ERROR')).payload).toMatchObject({ msg: expect.stringMatching(/^Invalid id: letters and digits/) });
+      await once(client.ws, 'close');
+    }
+    expect(server.clientCount).toBe(0);
+    // Logged once per 5 s, the override escaped so it cannot turn the log line around.
+    expect(lines.filter((line) => line.includes('invalid peer id'))).toEqual(['rtc-elements broker: refused an invalid peer id "\\u202etroppus-emca"']);
+    // What stock PeerJS accepts still works: single spaces, dashes and underscores between runs, 64 characters.
+    for (const id of ['visitor 1', 'a_b-c', 'y'.repeat(64), '1f0e8c2a-4b6d-4e3f-9a1b-0c2d3e4f5a6b']) {
+      const client = new Client(`${info.wsUrl}/peerjs?key=peerjs&id=${encodeURIComponent(id)}&token=t`);
+      clients.push(client);
+      await client.next('OPEN');
+    }
+    expect(server.clientCount).toBe(4);
+  });
+
   it.each([
     [[], /object of peer id/],
     [{ 'not an id': 'agent-secret-0123456789' }, /not a peer id/],

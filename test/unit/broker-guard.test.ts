@@ -44,6 +44,8 @@ describe('broker guard', () => {
   it('log lines quoting a client stay one short line: control characters escaped, long text cut', () => {
     expect(printable('bad frame "x\nrtc-elements server: forged"')).toBe('bad frame "x\\u000artc-elements server: forged"');
     expect(printable('\u001b[31mred\u2028')).toBe('\\u001b[31mred\\u2028');
+    // Invisible characters that reorder or hide what follows them in a terminal or log viewer.
+    expect(printable('id "\u202Etroppus\u2066x\u200Fy\u200Bz\uFEFF"')).toBe('id "\\u202etroppus\\u2066x\\u200fy\\u200bz\\ufeff"');
     const long = printable(`junk ${'x'.repeat(1000)}`);
     expect(long).toHaveLength(300);
     expect(long.endsWith('…')).toBe(true);

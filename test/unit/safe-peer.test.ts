@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isHandleableServerMessage } from '../../src/session/safe-peer.js';
+import { OfferBudget } from '../../src/session/offer-budget.js';
+import { isHandleableServerMessage, refusalOf } from '../../src/session/safe-peer.js';
 
 const sdp = { type: 'offer', sdp: 'v=0\r\n' };
 const offer = (payload: Record<string, unknown>) => ({ type: 'OFFER', src: 'alice', dst: 'bob', payload });
@@ -145,5 +146,29 @@ describe('isHandleableServerMessage: non-object input', () => {
     ['an array type', { type: ['OPEN'] }],
   ])('refuses %s', (_name, message) => {
     expect(isHandleableServerMessage(message)).toBe(false);
+  });
+});
+
+describe('refusalOf: what never reaches PeerJS', () => {
+  const none = () => false;
+  const fromPeer = (src: string) => ({ ...dataOffer('json'), src });
+
+  it('refuses an OFFER from an id the elements would not accept (bidi override, too long, control characters)', () => {
+    for (const src of ['\u202Etroppus-emca', 'x'.repeat(65), 'a\u0000b', 'visitor 1', '']) {
+      expect(refusalOf(fromPeer(src), none, new OfferBudget())).toBe('a connection from an invalid peer id');
+    }
+    expect(refusalOf(fromPeer('visitor-1'), none, new OfferBudget())).toBeNull();
+  });
+
+  it('refuses a stranger\'s OFFERs beyond the budget, and never a known peer\'s', () => {
+    const offers = new OfferBudget({ perPeer: 2, total: 10, windowMs: 60_000 });
+    expect([1, 2, 3].map(() => refusalOf(fromPeer('mallory'), none, offers))).toEqual([null, null, 'too many new connections offered']);
+    expect(refusalOf(fromPeer('mallory'), none, offers, (peer) => peer === 'mallory')).toBeNull();
+  });
+
+  it('refuses ANSWER and CANDIDATE for a connection PeerJS does not have', () => {
+    const answer = { type: 'ANSWER', src: 'alice', payload: { connectionId: 'dc_1', sdp } };
+    expect(refusalOf(answer, none, new OfferBudget())).toBe('signalling for an unknown connection');
+    expect(refusalOf(answer, () => true, new OfferBudget())).toBeNull();
   });
 });
