@@ -1,4 +1,5 @@
 /** Pure helpers for file transfer: chunk sizes, rate measurement, and making remote names and types safe. */
+import { INVISIBLE } from './protocol.js';
 
 /** The message size every SCTP stack accepts: RFC 8841's default when the remote states none. */
 export const CHUNK_SIZE = 64 * 1024;
@@ -84,9 +85,6 @@ export class RateMeter {
   }
 }
 
-// C0/C1 controls, bidi overrides/isolates/marks, zero-width and line/paragraph separators.
-// eslint-disable-next-line no-control-regex
-const INVISIBLE = /[\u0000-\u001F\u007F-\u009F\u061C\u200B-\u200F\u2028-\u202E\u2060-\u2069\uFEFF]/g;
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\.|$)/i;
 
 /**

@@ -221,10 +221,31 @@ function num(record: Record<string, unknown>, key: string): number {
   return value;
 }
 
-/** Removes control characters a peer could use to spoof layout (keeps tab and newlines). */
+/**
+ * Everything invisible that can hide in or reorder a short label: C0/C1 controls, bidi marks,
+ * embeddings, overrides and isolates, zero-width characters (joiners too), line and paragraph
+ * separators, the BOM. Names and file names lose all of it.
+ */
+// eslint-disable-next-line no-control-regex
+export const INVISIBLE = /[\u0000-\u001F\u007F-\u009F\u061C\u200B-\u200F\u2028-\u202E\u2060-\u2069\uFEFF]/g;
+
+/**
+ * What a message's text loses: the controls and invisible characters a peer could use to spoof
+ * layout or hide text (embeddings, overrides, isolates, zero-width space, word joiner, BOM,
+ * separators). It keeps tab and newlines, and what writers of right-to-left languages and emoji
+ * need: the marks LRM, RLM and ALM, and the zero-width (non-)joiners.
+ */
+// eslint-disable-next-line no-control-regex
+const TEXT_INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B\u2028-\u202E\u2060-\u2069\uFEFF]/g;
+
+/** A message's text, made safe to show (see TEXT_INVISIBLE). */
 export function cleanText(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/g, '');
+  return text.replace(TEXT_INVISIBLE, '');
+}
+
+/** A name a peer chose, made safe to show: one line, nothing invisible (see INVISIBLE), trimmed. */
+export function cleanName(name: string): string {
+  return name.replace(/\s+/g, ' ').replace(INVISIBLE, '').replace(/ {2,}/g, ' ').trim();
 }
 
 function build(record: Record<string, unknown>, type: string): ControlMessage | null {
@@ -233,13 +254,13 @@ function build(record: Record<string, unknown>, type: string): ControlMessage | 
       const v = num(record, 'v');
       const name = str(record, 'name', LIMITS.maxNameLength, true);
       const message: HelloMessage = { type, v };
-      if (name !== undefined) message.name = cleanText(name).trim();
+      if (name !== undefined) message.name = cleanName(name);
       if (record.status === 'away' || record.status === 'online') message.status = record.status;
       if (record.page !== undefined) {
         if (!isPlainRecord(record.page)) fail('page must be an object');
         message.page = {
           url: cleanText(str(record.page, 'url', LIMITS.maxUrlLength) as string),
-          title: cleanText(str(record.page, 'title', LIMITS.maxTitleLength, true) ?? ''),
+          title: cleanName(str(record.page, 'title', LIMITS.maxTitleLength, true) ?? ''),
         };
       }
       return message;

@@ -142,4 +142,23 @@ describe('<rtc-chat> screen-reader announcements', () => {
     await type(4001);
     equal(said(), 'Messages can be at most 4000 characters.');
   });
+
+  it('names the sender of your own messages for screen readers ("You"), though not on screen, and lets each text find its direction', async () => {
+    const chat = document.createElement('rtc-chat') as RtcChat;
+    chat.setAttribute('server', BROKER);
+    chat.setAttribute('peer-id', uniqueId('own'));
+    chat.setAttribute('remote-id', uniqueId('nobody'));
+    chat.setAttribute('persist', 'none');
+    document.body.append(chat);
+    await chat.updateComplete;
+    await until(() => chat.send('مرحبا, this waits to go out') !== null, 'the chat takes the message');
+    await until(() => !!chat.shadowRoot!.querySelector('[part~="message-local"]'), 'the message shown');
+    const row = chat.shadowRoot!.querySelector('[part~="message-local"]')!;
+    const sender = row.querySelector<HTMLElement>('[part~="sender"]')!;
+    equal(sender.textContent!.trim(), 'You');
+    // In the accessibility tree (display: none would take it out), but one clipped pixel on screen.
+    assert(getComputedStyle(sender).display !== 'none', 'the name is not display: none');
+    assert(sender.getBoundingClientRect().width <= 1, 'the name takes no room on screen');
+    equal(row.querySelector('[part~="bubble"]')!.getAttribute('dir'), 'auto');
+  });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import {
+  cleanName,
   cleanText,
   decodeJsonFrame,
   LIMITS,
@@ -361,6 +362,22 @@ describe('parseControlMessage: invalid input', () => {
   });
 });
 
+describe('cleanName', () => {
+  it.each([
+    ['a zero-width space that disguises one name as another', 'Support\u200B Team', 'Support Team'],
+    ['marks that reorder digits', 'Agent \u200F12\u200F34', 'Agent 1234'],
+    ['a line break, tabs and runs of spaces', 'Sam\n\tfrom   Acme', 'Sam from Acme'],
+    ['overrides, isolates and controls', '\u202EA\u2066nn\u0007\u0085', 'Ann'],
+    ['joiners too (a name is a label, not prose)', 'Noor\u200D\u200C', 'Noor'],
+  ])('strips %s', (_name, input, expected) => {
+    expect(cleanName(input)).toBe(expected);
+  });
+
+  it('keeps letters of every script', () => {
+    expect(cleanName('Zoë 李 نور שרה')).toBe('Zoë 李 نور שרה');
+  });
+});
+
 describe('cleanText', () => {
   const cases: Array<[string, string, string]> = [
     ['plain text is unchanged', 'Hello, world', 'Hello, world'],
@@ -378,7 +395,11 @@ describe('cleanText', () => {
     ['RLO filename spoof', 'invoice\u202Efdp.exe', 'invoicefdp.exe'],
     ['keeps ordinary Unicode', 'Zo\u00eb \u4f60\u597d \u{1F600}', 'Zo\u00eb \u4f60\u597d \u{1F600}'],
     ['keeps Arabic and Hebrew letters', '\u0645\u0631\u062d\u0628\u0627 \u05e9\u05dc\u05d5\u05dd', '\u0645\u0631\u062d\u0628\u0627 \u05e9\u05dc\u05d5\u05dd'],
-    ['keeps characters next to the stripped ranges', '\u0020\u007E\u2029\u206A\u2065', '\u0020\u007E\u2029\u206A\u2065'],
+    ['keeps characters next to the stripped ranges', '\u0020\u007E\u00A0\u2027\u206A\u200A', '\u0020\u007E\u00A0\u2027\u206A\u200A'],
+    ['strips C1 controls (NEL breaks lines in some viewers)', 'a\u0085b\u009Bc', 'abc'],
+    ['strips zero-width space, word joiner, invisible operators and the BOM', 'co\u200Bde\u2060\u2062\uFEFF', 'code'],
+    ['strips line and paragraph separators', 'a\u2028b\u2029c', 'abc'],
+    ['keeps the marks and joiners right-to-left writers and emoji need', '\u05e9\u200F123\u200E \u0645\u061C \u{1F468}\u200D\u{1F469} \u0645\u06CC\u200C\u0634\u0648\u062F', '\u05e9\u200F123\u200E \u0645\u061C \u{1F468}\u200D\u{1F469} \u0645\u06CC\u200C\u0634\u0648\u062F'],
     ['does not trim spaces', '  a  ', '  a  '],
     ['empty string', '', ''],
     ['only control characters', '\u0000\u0001\u202E', ''],

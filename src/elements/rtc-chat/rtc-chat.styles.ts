@@ -59,8 +59,15 @@ export const styles = [
       color: var(--_chat-muted);
       margin: 0 4px 2px;
     }
+    /* Seen, your own messages need no name (they sit on the right); heard, they do: "You". */
     .row.local .sender {
-      display: none;
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      margin: 0;
+      overflow: hidden;
+      clip-path: inset(50%);
+      white-space: nowrap;
     }
     .bubble {
       padding: 8px 12px;

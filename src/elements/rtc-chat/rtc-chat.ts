@@ -514,8 +514,8 @@ export class RtcChat extends RtcSessionElement {
     const name = local ? t.you : entry.name || this.target || '';
     const drawn = this.drawnOf(entry, lang);
     return html`<div part="message message-${local ? 'local' : 'remote'}" class="row ${local ? 'local' : 'remote'}">
-      <span part="sender" class="sender">${name}</span>
-      <div part="bubble" class="bubble">${drawn.text}</div>
+      <span part="sender" class="sender" dir="auto">${name}</span>
+      <div part="bubble" class="bubble" dir="auto">${drawn.text}</div>
       <span part="meta" class="meta"><time datetime=${drawn.iso}>${drawn.time}</time> ${this.renderStatus(entry, t)}</span>
     </div>`;
   }
