@@ -145,6 +145,27 @@ describe('<rtc-support> and <rtc-inbox>', () => {
     await Promise.all([visitor.close(), agent.close()]);
   });
 
+  it('the panel\'s documented parts can be styled from the host page with ::part()', async () => {
+    // No console for this id: the panel shows its offline note; ask-name shows the name step.
+    const visitor = await openVisitor(uniqueId('nobody'), 'ask-name');
+    const parts = ['header', 'availability', 'close-button', 'call-buttons', 'video-call-button', 'voice-call-button', 'greeting', 'name-form', 'offline-note'];
+    await visitor.addStyleTag({ content: parts.map((part) => `rtc-support::part(${part}) { outline: 3px solid rgb(1, 2, 3); }`).join('\n') });
+    const outlines = () =>
+      visitor.evaluate((parts) => {
+        const panel = document.querySelector('rtc-support')!.shadowRoot!.querySelector('rtc-support-panel')!.shadowRoot!;
+        return Object.fromEntries(parts.flatMap((part) => [...panel.querySelectorAll(`[part~="${part}"]`)].map((element) => [part, getComputedStyle(element).outlineColor])));
+      }, parts);
+    await visitor.locator('rtc-support [part~="launcher"]').click();
+    await visitor.locator('rtc-support [part~="name-form"]').waitFor();
+    const before = await outlines();
+    await visitor.locator('rtc-support #visitor-name').fill('Noor');
+    await visitor.locator('rtc-support #visitor-name').press('Enter');
+    await expect.poll(() => visitor.locator('rtc-support [part~="offline-note"]').count(), { timeout: 20_000 }).toBe(1);
+    expect({ ...before, ...(await outlines()) }).toEqual(Object.fromEntries(parts.map((part) => [part, 'rgb(1, 2, 3)'])));
+    expect(pageErrors(visitor)).toEqual([]);
+    await visitor.close();
+  });
+
   it('the agent offers a call; the visitor is asked first, and declining leaves the chat as it was', async () => {
     const agentId = uniqueId('agent');
     const agent = await openAgent(agentId);

@@ -6,6 +6,9 @@ import { launcherLabelFor } from '../../i18n/launcher-label.js';
 import { styles } from './rtc-support.styles.js';
 import { supportStore } from './support-store.js';
 
+/** The panel's parts, styled as `rtc-support::part(…)` (they live in the panel's own shadow root). */
+const PANEL_PARTS = 'header, availability, close-button, call-buttons, video-call-button, voice-call-button, greeting, name-form, offline-note';
+
 /**
  * Everything in this module is in the script tag's first download, so it imports only Lit and
  * a few lines of its own: the panel (chat, call, PeerJS) loads on first interaction.
@@ -71,6 +74,8 @@ const closeIcon = html`<svg viewBox="0 0 24 24" width="26" height="26" fill="non
  * @csspart retry-button - Tries again to load the panel when its code failed to load.
  * @csspart name-form - The pre-chat name step (`ask-name`).
  * @csspart offline-note - Shown while no agent is reachable.
+ * @csspart video-call-button - Starts a video call with the agent.
+ * @csspart voice-call-button - Starts a voice call with the agent.
  *
  * @cssproperty [--rtc-accent=#2563eb] - Launcher and primary colour.
  * @cssproperty [--rtc-accent-text=#ffffff] - Text on the primary colour.
@@ -302,6 +307,7 @@ export class RtcSupport extends LitElement {
       ${this.panelReady
         ? html`<rtc-support-panel
             part="panel"
+            exportparts=${PANEL_PARTS}
             class="panel"
             ?hidden=${!this.open}
             .agent=${this.agent}
