@@ -28,6 +28,11 @@ describe('call control over the rtc-control channel', () => {
     await clickPart(bob!.page, 'decline-button');
     expect(await waitForRtcEvent(alice!.page, 'rtc-ended')).toMatchObject({ reason: 'declined' });
     expect(await waitForRtcEvent(bob!.page, 'rtc-ended')).toMatchObject({ reason: 'declined' });
+    // Each side says it from where it stands: the caller was declined, the callee did the declining.
+    const status = (tab: typeof alice) => tab!.page.locator('rtc-call [part~="status"]').textContent();
+    await expect.poll(() => status(alice)).toContain('Demo user declined the call');
+    await expect.poll(() => status(bob)).toContain('Call declined');
+    expect(await status(bob)).not.toContain('declined the call');
     expect(await bob!.page.evaluate(() => (window as unknown as { __tracks: unknown[] }).__tracks.length)).toBe(0);
     // Both ends of the connection made while it rang are closed too.
     await expectMediaReleased(alice!.page, bob!.page);
@@ -66,6 +71,10 @@ describe('call control over the rtc-control channel', () => {
     expect(await waitForRtcEvent(bob!.page, 'rtc-ended')).toMatchObject({ reason: 'cancelled' });
     expect(await waitForRtcEvent(alice!.page, 'rtc-ended')).toMatchObject({ reason: 'cancelled' });
     await expect.poll(() => bob!.page.locator('rtc-call').getAttribute('state')).toBe('idle');
+    // The callee missed a call; the caller cancelled one (it missed nothing).
+    await expect.poll(() => bob!.page.locator('rtc-call [part~="status"]').textContent()).toContain('Missed call from Demo user');
+    await expect.poll(() => alice!.page.locator('rtc-call [part~="status"]').textContent()).toContain('Call cancelled');
+    expect(await alice!.page.locator('rtc-call [part~="status"]').textContent()).not.toContain('Missed');
     await expectMediaReleased(alice!.page, bob!.page);
     await Promise.all([alice!.page.close(), bob!.page.close()]);
   });

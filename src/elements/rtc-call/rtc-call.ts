@@ -29,6 +29,16 @@ const END_TEXT: Record<CallEndReason, keyof Strings> = {
   error: 'endedError',
 };
 
+/**
+ * What ended the call, said from this side: a call is declined by its callee and cancelled by its
+ * caller, so the one who did it reads "Call declined", not "{name} declined the call".
+ */
+function endTextKey(reason: CallEndReason, direction: 'incoming' | 'outgoing'): keyof Strings {
+  if (reason === 'declined' && direction === 'incoming') return 'endedDeclinedByYou';
+  if (reason === 'cancelled' && direction === 'outgoing') return 'endedCancelledByYou';
+  return END_TEXT[reason];
+}
+
 function clock(ms: number): string {
   const total = Math.max(0, Math.floor(ms / 1000));
   const h = Math.floor(total / 3600);
@@ -106,7 +116,7 @@ export class RtcCall extends RtcSessionElement {
 
   /** The error on show: its text is made at render, so it follows `lang`; `key` for the element's own texts. */
   @state() private shownError: { error: RtcError; key?: 'errorCallSelf' } | null = null;
-  @state() private ended: { reason: CallEndReason; name: string } | null = null;
+  @state() private ended: { reason: CallEndReason; direction: 'incoming' | 'outgoing'; name: string } | null = null;
   @state() private devicesOpen = false;
   @state() private devices: DeviceLists | null = null;
   @state() private speakerId = '';
@@ -212,7 +222,7 @@ export class RtcCall extends RtcSessionElement {
   }
 
   protected override onCallEnded(call: Call, detail: { reason: CallEndReason; durationMs: number }): void {
-    this.ended = { reason: detail.reason, name: this.remoteLabel(call) };
+    this.ended = { reason: detail.reason, direction: call.direction, name: this.remoteLabel(call) };
     dispatchRtc(this, 'rtc-ended', detail);
   }
 
@@ -342,7 +352,7 @@ export class RtcCall extends RtcSessionElement {
         return (why && errorText(t, why)) || t.stateOffline;
       }
       case 'idle':
-        return this.ended ? formatPerson(t, t[END_TEXT[this.ended.reason]], this.ended.name) : t.stateIdle;
+        return this.ended ? formatPerson(t, t[endTextKey(this.ended.reason, this.ended.direction)], this.ended.name) : t.stateIdle;
       case 'calling':
         return formatPerson(t, t.stateCalling, name);
       case 'ringing':
