@@ -39,6 +39,8 @@ export class SessionController implements ReactiveController {
   private disposers: Unsubscribe[] = [];
   private callDisposers: Unsubscribe[] = [];
   private boundKey = '';
+  /** The secret this element last gave its session (peer-secret), so only its changes are passed on. */
+  private boundSecret: string | null = null;
   /** The config of the last bind that could not make a session (JSON), so it is not retried as is. */
   private refusedConfig = '';
 
@@ -76,8 +78,13 @@ export class SessionController implements ReactiveController {
       return;
     }
     this.session.name = config.name ?? this.session.name;
+    // Only a change of this element's own secret: elements sharing the session without one (the
+    // console's inner call and chat) must not take away the one the console gave it.
+    const secret = config.secret || null;
+    if (secret === this.boundSecret) return;
+    this.boundSecret = secret;
     try {
-      this.session.setSecret(config.secret || undefined);
+      this.session.setSecret(secret ?? undefined);
     } catch (error) {
       this.callbacks.error?.(error instanceof RtcError ? error : new RtcError('bad-attribute', String(error)));
     }
@@ -86,6 +93,7 @@ export class SessionController implements ReactiveController {
   private bind(): void {
     const config = this.config();
     this.boundKey = `${config.server}|${config.peerId}|${config.iceServers}`;
+    this.boundSecret = config.secret || null;
     let session: RtcSession;
     try {
       const server = resolveServerUrl(config.server);
