@@ -352,6 +352,38 @@ describe('<rtc-support> and <rtc-inbox>', () => {
     await Promise.all([visitor.close(), context.close()]);
   });
 
+  it('a visitor who calls while the agent types to another does not take the reply: the list shows the call, answering opens it', async () => {
+    const agentId = uniqueId('agent');
+    const agent = await openAgent(agentId);
+    const contexts = await Promise.all([1, 2].map(() => env.browser.newContext()));
+    const [noor, dana] = await Promise.all(contexts.map((context) => openVisitor(agentId, '', context)));
+    for (const [visitor, text] of [[noor!, 'Noor here'], [dana!, 'Dana here']] as const) {
+      await visitor.locator('rtc-support [part~="launcher"]').click();
+      await say(visitor, text);
+    }
+    const entry = (text: string) => agent.locator('rtc-inbox [part~="conversation"]', { hasText: text });
+    await expect.poll(() => agent.locator('rtc-inbox [part~="conversation"]').count(), { timeout: 20_000 }).toBe(2);
+    await entry('Noor here').click();
+    const agentInput = agent.locator('rtc-inbox rtc-chat [part~="input"]');
+    await agentInput.fill('Yes, the green');
+    // Dana calls while the agent writes to Noor.
+    await dana!.locator('rtc-support [part~="video-call-button"]').click();
+    await expect.poll(() => agent.locator('rtc-inbox rtc-call').getAttribute('state'), { timeout: 20_000 }).toBe('ringing');
+    await expect.poll(() => agent.locator('rtc-inbox [part~="ringing"]').count()).toBe(1);
+    expect(await entry('Noor here').getAttribute('aria-current')).toBe('true');
+    // The reply goes where it was being written.
+    await agentInput.pressSequentially(' one is waterproof');
+    await agentInput.press('Enter');
+    await expect.poll(() => noor!.locator('rtc-support rtc-chat [part~="bubble"]').allTextContents(), { timeout: 20_000 }).toContain('Yes, the green one is waterproof');
+    expect(await dana!.locator('rtc-support rtc-chat [part~="bubble"]').allTextContents()).not.toContain('Yes, the green one is waterproof');
+    // Answering opens the caller's conversation.
+    await agent.locator('rtc-inbox rtc-call [part~="answer-button"]').click();
+    await expect.poll(() => agent.locator('rtc-inbox [part~="conversation"][aria-current="true"]').textContent()).toContain('Dana here');
+    await waitForRtcEvent(agent, 'rtc-connected');
+    expect(pageErrors(agent)).toEqual([]);
+    await Promise.all([...contexts.map((c) => c.close()), agent.close()]);
+  });
+
   it('three visitors at once appear in the inbox with the right unread counts', async () => {
     const agentId = uniqueId('agent');
     const agent = await openAgent(agentId);

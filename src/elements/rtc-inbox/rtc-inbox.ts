@@ -54,6 +54,7 @@ const UNREAD_PREFIX = /^\(\d+\) /;
  * @csspart list - The conversation list.
  * @csspart conversation - One entry of the list (also `selected` when open).
  * @csspart unread - An entry's unread count.
+ * @csspart ringing - "… is calling" on the entry of a visitor who calls while the agent has another conversation open.
  * @csspart status-select - The agent's availability selector.
  * @csspart detail - The open conversation (call + chat).
  * @csspart offer-video-button - Offers a video call to the open conversation.
@@ -171,6 +172,10 @@ export class RtcInbox extends RtcSessionElement {
       }
       .last {
         grid-column: 1 / -1;
+      }
+      .ringing {
+        color: var(--rtc-accent, #2563eb);
+        font-weight: 600;
       }
       .waiting {
         text-align: end;
@@ -401,11 +406,19 @@ export class RtcInbox extends RtcSessionElement {
   }
 
   protected override onCall(call: Call): void {
-    // A visitor calling: open their conversation so the agent sees who it is and the chat (what the
-    // agent was typing to someone else waits in that chat's draft). Archived or not.
+    // A visitor calling: open their conversation so the agent sees who it is and the chat, unless
+    // that pulls the agent away from another visitor's: a reply being typed to Noor must not go to
+    // Dana because Dana called meanwhile. The list then shows who calls, and answering opens it.
     if (call.direction === 'incoming') {
       this.unarchive(call.remoteId);
-      this.selected = call.remoteId;
+      if (!this.selected || this.selected === call.remoteId) this.selected = call.remoteId;
+      else {
+        const openWhenAnswered = call.on('change', () => {
+          if (call.phase === 'ringing') return;
+          openWhenAnswered();
+          if (call.phase === 'connecting' || call.phase === 'connected') this.select(call.remoteId);
+        });
+      }
       const key = `call:${call.remoteId}`;
       const name = call.remoteName || this.session.session?.conversations.get(call.remoteId)?.remoteName || call.remoteId;
       this.notifier.show(key, format(this.t.stateRinging, { name }), '', () => this.select(call.remoteId));
@@ -461,9 +474,11 @@ export class RtcInbox extends RtcSessionElement {
     const list = this.list;
     const current = list.find((c) => c.id === this.selected);
     const inCall = (this.callState !== 'idle' && this.callState !== 'offline') || this.callResult.active;
+    /** Who is calling the agent right now (not answered yet), if anyone. */
+    const ringingFrom = this.callState === 'ringing' ? this.session.call?.remoteId : undefined;
     return html`<div part="base" class="inbox">
       <!-- Always there, so a ringing call is read out (the call appears with its status already set). -->
-      <div class="visually-hidden" role="status">${this.callState === 'ringing' ? formatPerson(t, t.stateRinging, current?.name) : ''}</div>
+      <div class="visually-hidden" role="status">${ringingFrom ? formatPerson(t, t.stateRinging, list.find((c) => c.id === ringingFrom)?.name) : ''}</div>
       <aside>
         <div class="top">
           <h2>${t.inboxTitle}</h2>
@@ -498,7 +513,9 @@ export class RtcInbox extends RtcSessionElement {
                   : html`<span class="waiting">${c.waitingSince ? format(t.inboxWaiting, { time: formatDuration(Date.now() - c.waitingSince, lang) }) : ''}</span>`}
                 <span class="page" title=${c.page?.url ?? ''}>${c.page ? c.page.title || c.page.url : ''}</span>
                 ${c.unread && c.waitingSince ? html`<span class="waiting">${format(t.inboxWaiting, { time: formatDuration(Date.now() - c.waitingSince, lang) })}</span>` : html`<span></span>`}
-                <span class="last">${c.lastText}</span>
+                ${c.id === ringingFrom && c.id !== this.selected
+                  ? html`<span part="ringing" class="last ringing">${formatPerson(t, t.stateRinging, c.name)}</span>`
+                  : html`<span class="last">${c.lastText}</span>`}
               </button>
             </li>`,
           )}
@@ -520,6 +537,7 @@ export class RtcInbox extends RtcSessionElement {
           ?hidden=${!inCall}
           .server=${this.server}
           .peerId=${this.peerId}
+          .peerSecret=${this.peerSecret}
           .name=${this.name}
           .iceServers=${this.iceServers}
           @rtc-state=${(e: CustomEvent<{ state: string }>) => this.onCallState(e.detail.state)}
@@ -529,6 +547,7 @@ export class RtcInbox extends RtcSessionElement {
           ? html`<rtc-chat
               .server=${this.server}
               .peerId=${this.peerId}
+              .peerSecret=${this.peerSecret}
               .name=${this.name}
               .iceServers=${this.iceServers}
               .remoteId=${current.id}

@@ -368,6 +368,7 @@ export class RtcSupportPanel extends RtcSessionElement {
               ?hidden=${!inCall}
               .server=${this.server}
               .peerId=${this.peerId}
+              .peerSecret=${this.peerSecret}
               .name=${this.name}
               .iceServers=${this.iceServers}
               .remoteId=${this.agent}
@@ -382,6 +383,7 @@ export class RtcSupportPanel extends RtcSessionElement {
             <rtc-chat
               .server=${this.server}
               .peerId=${this.peerId}
+              .peerSecret=${this.peerSecret}
               .name=${this.name}
               .iceServers=${this.iceServers}
               .remoteId=${this.agent}
