@@ -55,6 +55,8 @@ export class Conversation extends Emitter<ConversationEvents> {
   settled = false;
   private connections: DataConnection[] = [];
   private opened = new WeakSet<DataConnection>();
+  /** Removes the watch on each connection's peer connection (see attach). */
+  private stopWatching = new WeakMap<DataConnection, () => void>();
   private outgoing = new WeakSet<DataConnection>();
   private pending: { promise: Promise<void>; reject(error: RtcError): void } | null = null;
   private users = 0;
@@ -168,6 +170,20 @@ export class Conversation extends Emitter<ConversationEvents> {
     else connection.on('open', sendHello);
     connection.on('data', (data) => this.receive(data));
     connection.on('close', () => this.detach(connection));
+    // PeerJS closes a connection when ICE fails, but a remote that vanished (its tab closed or
+    // crashed) often leaves ICE "disconnected" for good while the connection as a whole fails:
+    // without this the remote would look online for as long as the page stays open.
+    const pc = connection.peerConnection;
+    if (pc) {
+      const onState = () => {
+        if (pc.connectionState !== 'failed' && pc.connectionState !== 'closed') return;
+        pc.removeEventListener('connectionstatechange', onState);
+        this.detach(connection);
+        connection.close();
+      };
+      pc.addEventListener('connectionstatechange', onState);
+      this.stopWatching.set(connection, () => pc.removeEventListener('connectionstatechange', onState));
+    }
     // PeerJS reports channel errors here; the close that follows is what we act on.
     connection.on('error', () => {});
   }
@@ -198,6 +214,7 @@ export class Conversation extends Emitter<ConversationEvents> {
     if (index === -1) return;
     this.connections.splice(index, 1);
     connection.removeAllListeners();
+    this.stopWatching.get(connection)?.();
     // Whoever opens the next channel under this id says its own version (or nothing, like a plain client).
     if (this.connections.length === 0) this.remoteVersion = 0;
     if (!this.opened.has(connection)) return;
@@ -241,6 +258,7 @@ export class Conversation extends Emitter<ConversationEvents> {
     this.pending?.reject(new RtcError('connection-failed', 'Conversation closed.'));
     for (const connection of [...this.connections]) {
       connection.removeAllListeners();
+      this.stopWatching.get(connection)?.();
       connection.close();
     }
     this.connections = [];

@@ -17,10 +17,13 @@ function keyOf(server: URL, peerId: string): string {
  * A closing tab says goodbye: the remote learns at once that the call ended instead of waiting
  * for silence detection. `pagehide` also covers bfcache navigations.
  */
-function onPageHide(): void {
+function onPageHide(event: PageTransitionEvent): void {
   for (const { session } of sessions.values()) {
     session.activeCall?.hangup({ pageClosed: true });
     for (const chat of session.chats.values()) chat.saveNow();
+    // Gone for good (not into the back/forward cache, which pages with open connections do not
+    // enter anyway): close the channels so remotes stop showing us online now, not 20 s later.
+    if (!event.persisted) session.leave();
   }
 }
 

@@ -442,6 +442,22 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
     this.emit('call', call);
   }
 
+  /**
+   * The page is going away for good: close every control channel and the broker socket now, so
+   * remotes see us leave at once. A closing tab does not close them itself; they would look
+   * online until the connection fails, some 20 s later. Chats are saved before (registry).
+   */
+  leave(): void {
+    for (const conversation of this.conversations.values()) conversation.close();
+    this.conversations.clear();
+    const peer = this.peer;
+    this.peer = null;
+    this.destroyed = true;
+    clearTimeout(this.retryTimer);
+    peer?.removeAllListeners();
+    peer?.destroy();
+  }
+
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;

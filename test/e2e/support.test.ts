@@ -384,6 +384,31 @@ describe('<rtc-support> and <rtc-inbox>', () => {
     await Promise.all([...contexts.map((c) => c.close()), agent.close()]);
   });
 
+  it('the visitor sees the agent go offline at once when the console\'s tab closes, and when it crashes once the connection fails', async () => {
+    for (const how of ['close', 'crash'] as const) {
+      const agentId = uniqueId('agent');
+      const agent = await openAgent(agentId);
+      const visitor = await openVisitor(agentId);
+      await visitor.locator('rtc-support [part~="launcher"]').click();
+      await say(visitor, `still there? (${how})`);
+      const availability = visitor.locator('rtc-support [part~="availability"]');
+      await expect.poll(() => availability.textContent(), { timeout: 20_000 }).toBe('Sam · Online');
+      if (how === 'close') {
+        await agent.close();
+        // The closing tab closes its channels (pagehide): no wait for the connection to fail.
+        await expect.poll(() => availability.textContent(), { timeout: 5_000 }).toContain('Offline');
+      } else {
+        // A crashed tab says nothing: the failed connection tells (ICE alone stays "disconnected").
+        const cdp = await agent.context().newCDPSession(agent);
+        void cdp.send('Page.crash').catch(() => {});
+        await expect.poll(() => availability.textContent(), { timeout: 45_000 }).toContain('Offline');
+        await agent.close();
+      }
+      expect(pageErrors(visitor)).toEqual([]);
+      await visitor.close();
+    }
+  });
+
   it('three visitors at once appear in the inbox with the right unread counts', async () => {
     const agentId = uniqueId('agent');
     const agent = await openAgent(agentId);
