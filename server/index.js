@@ -522,7 +522,8 @@ export function createServer(options = {}) {
                 ([, page]) => page === '/' || existsSync(path.join(demoRoot, page)),
               );
         log(
-          `rtc-elements server on ${origin} — ${[...pages.map(([label, page]) => `${label} ${origin}${page}`), `broker ${info.wsUrl}`, `script ${origin}/cdn/rtc-elements.js`].join(' · ')}`,
+          // Under a prefix, the prefixed URLs: the script finds the broker beside its own /cdn/ folder.
+          `rtc-elements server on ${origin} — ${[...pages.map(([label, page]) => `${label} ${origin}${prefix}${page}`), `broker ${info.wsUrl}`, `script ${origin}${prefix}/cdn/rtc-elements.js`].join(' · ')}`,
         );
         if (path.posix.basename(mountPath) !== 'peerjs') {
           log(`rtc-elements server: note: the script looks for the broker at ${prefix}/peerjs, beside ${prefix}/cdn/; with --path ${mountPath} give every element server="${info.brokerUrl}"`);

@@ -103,6 +103,19 @@ describe('<rtc-call> in one page', () => {
     equal(element.state, 'idle');
   });
 
+  it('dismissing the error banner leaves the focus in the element, on what can be done now', async () => {
+    const id = uniqueId('self');
+    const element = await mountReady({ 'peer-id': id });
+    element.call(id); // yourself: the banner says you cannot
+    await element.updateComplete;
+    const dismiss = part(element, 'dismiss-button');
+    dismiss.focus();
+    dismiss.click();
+    await until(() => !element.shadowRoot!.querySelector('[part~="error"]'), 'the banner gone');
+    await until(() => !!element.shadowRoot!.activeElement, 'the focus in the element');
+    assert(element.shadowRoot!.activeElement!.matches('.controls :is(input, button)'), `focus on a control, not ${element.shadowRoot!.activeElement!.outerHTML.slice(0, 60)}`);
+  });
+
   it('every button has an accessible name, and only the buttons that apply are shown', async () => {
     const element = await mountReady({ 'remote-id': 'someone' });
     const buttons = [...element.shadowRoot!.querySelectorAll('button')];

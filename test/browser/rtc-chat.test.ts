@@ -161,4 +161,22 @@ describe('<rtc-chat> screen-reader announcements', () => {
     assert(sender.getBoundingClientRect().width <= 1, 'the name takes no room on screen');
     equal(row.querySelector('[part~="bubble"]')!.getAttribute('dir'), 'auto');
   });
+
+  it('keeps the focus in the chat when a notice it was on goes away (Dismiss)', async () => {
+    const chat = document.createElement('rtc-chat') as RtcChat;
+    chat.setAttribute('server', BROKER);
+    chat.setAttribute('peer-id', uniqueId('dismiss'));
+    chat.setAttribute('remote-id', uniqueId('nobody'));
+    chat.setAttribute('persist', 'none');
+    chat.setAttribute('max-file-size', '1');
+    document.body.append(chat);
+    await chat.updateComplete;
+    await chat.sendFile(new File(['too big'], 'big.txt')).catch(() => {}); // over max-file-size: a notice
+    await until(() => !!chat.shadowRoot!.querySelector('[part~="notice"] [part~="dismiss-button"]'), 'the notice');
+    const dismiss = chat.shadowRoot!.querySelector<HTMLButtonElement>('[part~="dismiss-button"]')!;
+    dismiss.focus();
+    dismiss.click();
+    await until(() => !chat.shadowRoot!.querySelector('[part~="notice"][role="alert"]'), 'the notice gone');
+    equal(chat.shadowRoot!.activeElement?.getAttribute('part'), 'input');
+  });
 });

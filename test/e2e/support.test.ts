@@ -289,6 +289,13 @@ describe('<rtc-support> and <rtc-inbox>', () => {
     // Not asked yet: the console offers them.
     const asking = await openAgent(agentId);
     expect(await asking.locator('rtc-inbox [part~="notify-button"]').textContent()).toBe('Turn on desktop notifications');
+    // Once the browser has asked, the button goes; the keyboard user is not dropped onto the page.
+    // (Headless Chromium leaves the question unanswered: the agent says no here.)
+    await asking.evaluate(() => (Notification.requestPermission = () => Promise.resolve('denied')));
+    await asking.locator('rtc-inbox [part~="notify-button"]').focus();
+    await asking.keyboard.press('Enter');
+    await expect.poll(() => asking.locator('rtc-inbox [part~="notify-button"]').count()).toBe(0);
+    await expect.poll(() => focusedPart(asking)).toBe('status-select');
     await asking.close();
     // Allowed (the browser remembers the answer per site).
     const context = await env.browser.newContext();
@@ -452,6 +459,27 @@ describe('<rtc-support> and <rtc-inbox>', () => {
     await Promise.all([...contexts.map((c) => c.close()), agent.close()]);
   });
 
+  it('the console keeps keyboard focus where the agent can go on: offering a call, ending a conversation', async () => {
+    const agentId = uniqueId('agent');
+    const agent = await openAgent(agentId);
+    const visitor = await openVisitor(agentId);
+    await visitor.locator('rtc-support [part~="launcher"]').click();
+    await say(visitor, 'hello');
+    await agent.locator('rtc-inbox [part~="conversation"]').click();
+    // Offering a call disables the offer buttons (focus would fall to the page): on to Cancel.
+    await agent.locator('rtc-inbox [part~="offer-voice-button"]').focus();
+    await agent.keyboard.press('Enter');
+    await expect.poll(() => focusedPart(agent)).toBe('button cancel-button');
+    await agent.keyboard.press('Enter'); // cancels
+    await expect.poll(() => agent.locator('rtc-inbox [part~="offer-voice-button"]').isDisabled(), { timeout: 15_000 }).toBe(false);
+    // Ending the conversation removes its buttons: on to the list's heading (no one else is there).
+    await agent.locator('rtc-inbox [part~="end-button"]').focus();
+    await agent.keyboard.press('Enter');
+    await expect.poll(() => agent.evaluate(() => document.querySelector('rtc-inbox')!.shadowRoot!.activeElement?.tagName ?? null)).toBe('H2');
+    expect(pageErrors(agent)).toEqual([]);
+    await Promise.all([visitor.close(), agent.close()]);
+  });
+
   it('a visitor whose conversation the agent ended comes back with it when they call', async () => {
     const agentId = uniqueId('agent');
     const agent = await openAgent(agentId);
@@ -466,7 +494,7 @@ describe('<rtc-support> and <rtc-inbox>', () => {
     await visitor.locator('rtc-support [part="voice-call-button"]').click();
     await waitForRtcEvent(agent, 'rtc-incoming');
     // Who is calling, with the chat so far: not a ringing call over "Pick a conversation".
-    await expect.poll(() => agent.locator('rtc-inbox .detail-top strong').textContent()).toBe('Dana');
+    await expect.poll(() => agent.locator('rtc-inbox .detail-top h3').textContent()).toBe('Dana');
     await expect.poll(() => agent.locator('rtc-inbox .visually-hidden[role="status"]').textContent()).toBe('Dana is calling');
     expect(await agent.locator('rtc-inbox rtc-chat [part~="bubble"]').allTextContents()).toEqual(['one question']);
     await agent.locator('rtc-inbox rtc-call [part~="decline-button"]').click();

@@ -165,7 +165,13 @@ describe('HTTP routes', () => {
   });
 
   it('serves the script, the demo and /healthz under the broker\'s prefix too, for a proxy that forwards only that prefix', async () => {
-    const { info } = await start({ path: '/support/peerjs' });
+    const lines: string[] = [];
+    const { info } = await start({ path: '/support/peerjs', log: (line) => lines.push(line) });
+    // The URLs it prints are the ones that work: the root /cdn/ script would look for /peerjs.
+    const origin = info.url.replace(/\/$/, '');
+    expect(lines[0]).toContain(`script ${origin}/support/cdn/rtc-elements.js`);
+    expect(lines[0]).toContain(`demo ${origin}/support/ `);
+    expect(lines[0]).not.toContain(`${origin}/cdn/`);
     const script = await fetch(`${info.url}support/cdn/rtc-elements.js`);
     expect(script.status).toBe(200);
     expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);

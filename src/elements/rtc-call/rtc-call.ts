@@ -75,6 +75,7 @@ function clock(ms: number): string {
  * @csspart timer - The call duration.
  * @csspart quality - The connection-quality indicator.
  * @csspart error - The error banner.
+ * @csspart dismiss-button - Closes the error banner.
  * @csspart controls - The control bar.
  * @csspart button - Every button.
  * @csspart call-button - Video call button.
@@ -189,6 +190,13 @@ export class RtcCall extends RtcSessionElement {
     // A host may hide some (a console shows only how a call ended): the status then, which says it.
     const control = [...controls].find((c) => c.checkVisibility?.() ?? true) ?? this.renderRoot.querySelector<HTMLElement>('[part~="status"]');
     control?.focus(options);
+  }
+
+  private async dismissError(): Promise<void> {
+    this.shownError = null;
+    // The button goes with the banner: the focus goes to what can be done now.
+    await this.updateComplete;
+    this.focus();
   }
 
   /** Answers the ringing call; the camera and microphone start now. */
@@ -524,7 +532,7 @@ export class RtcCall extends RtcSessionElement {
           ${this.shownError
             ? html`<div part="error" class="error" role="alert">
                 <span>${this.shownError.key ? t[this.shownError.key] : errorText(t, this.shownError.error)}</span>
-                <button type="button" part="button dismiss-button" class="dismiss" aria-label=${t.dismiss} title=${t.dismiss} @click=${() => (this.shownError = null)}>${icons.close}</button>
+                <button type="button" part="button dismiss-button" class="dismiss" aria-label=${t.dismiss} title=${t.dismiss} @click=${this.dismissError}>${icons.close}</button>
               </div>`
             : nothing}
         </div>

@@ -175,7 +175,7 @@ export const styles = [
       align-items: flex-end;
       gap: 6px;
       padding: 8px;
-      border-top: 1px solid rgba(0, 0, 0, 0.08);
+      border-top: 1px solid var(--rtc-border, rgba(0, 0, 0, 0.08));
     }
     .field {
       flex: 1;
@@ -188,7 +188,7 @@ export const styles = [
       max-height: 140px;
       field-sizing: content;
       padding: 9px 12px;
-      border: 1px solid rgba(0, 0, 0, 0.2);
+      border: 1px solid var(--rtc-border, rgba(0, 0, 0, 0.2));
       border-radius: calc(var(--_radius) * 0.8);
       font: inherit;
       color: inherit;

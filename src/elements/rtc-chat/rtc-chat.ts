@@ -7,7 +7,7 @@ import { dispatchRtc } from '../../events.js';
 import { elementLanguage } from '../../i18n/language.js';
 import type { Strings } from '../../i18n/en.js';
 import { clearsWhenOnline, errorText } from '../../i18n/error-text.js';
-import { format } from '../../i18n/localize.js';
+import { format, formatPerson } from '../../i18n/localize.js';
 import { formatBytes } from '../../i18n/numbers.js';
 import type { ChatEntry } from '../../session/chat-log.js';
 import type { ChatPersistence } from '../../session/chat.js';
@@ -96,6 +96,8 @@ function isoOf(ts: number): string {
  * @csspart image - An inline image preview.
  * @csspart download - A received file's download link.
  * @csspart new-messages - The "new messages" pill shown while scrolled up.
+ * @csspart earlier-button - "Show n earlier", above the newest rows of a long transcript.
+ * @csspart dismiss-button - Closes the notice.
  * @csspart typing - The typing indicator.
  * @csspart notice - Errors and notes (length cap, offline).
  * @csspart composer - The message composer.
@@ -112,6 +114,7 @@ function isoOf(ts: number): string {
  * @cssproperty [--rtc-chat-background=#ffffff] - Chat background (defaults to `--rtc-background`).
  * @cssproperty [--rtc-chat-text=#111827] - Chat text (defaults to `--rtc-text`).
  * @cssproperty [--rtc-bubble-remote=#f3f4f6] - Remote bubbles (defaults to `--rtc-subtle-background`).
+ * @cssproperty --rtc-border - The composer's divider and the message box's outline (default: translucent black).
  * @cssproperty [--rtc-background=#ffffff] - Background shared by the chat, the support panel and the console.
  * @cssproperty [--rtc-text=#111827] - Text shared by the same.
  * @cssproperty [--rtc-subtle-background=#f3f4f6] - Subtle fills shared by the same.
@@ -129,7 +132,7 @@ export class RtcChat extends RtcSessionElement {
 
   /** The peer to chat with. */
   @property({ attribute: 'remote-id' }) remoteId: string | null = null;
-  /** Largest file, in bytes, this side sends or accepts. */
+  /** Largest file, in bytes, this side sends or accepts: 104857600 (100 MiB) unless set. */
   @property({ type: Number, attribute: 'max-file-size' }) maxFileSize = DEFAULT_MAX_FILE_SIZE;
   /** Where the transcript is kept: `session` (this tab, survives reloads), `local` (all tabs of the site) or `none`. */
   @property() persist: ChatPersistence = 'session';
@@ -487,6 +490,19 @@ export class RtcChat extends RtcSessionElement {
   private scrollToNewest(): void {
     const log = this.logElement;
     if (log) log.scrollTo({ top: log.scrollHeight, behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth' });
+    // The pill goes once the newest is in view: the focus would fall to the page with it.
+    this.focus();
+  }
+
+  private dismissNotice(): void {
+    this.notice = null;
+    this.focus(); // the button goes with the notice
+  }
+
+  /** Shows the next older rows; the focus goes to the log, which the button may leave (nothing older). */
+  private showEarlier(): void {
+    this.shownRows += RENDER_WINDOW;
+    this.logElement?.focus({ preventScroll: true });
   }
 
   private drawnOf(entry: ChatEntry, lang: string) {
@@ -583,7 +599,7 @@ export class RtcChat extends RtcSessionElement {
       <div part="log" class="log" role="log" aria-live="polite" aria-label=${t.chatLog} tabindex="0" @scroll=${() => this.updateReadState()}>
         ${visibleRows.length === 0 ? html`<p part="empty" class="empty">${this.target ? t.chatEmpty : t.chatNoRemote}</p>` : nothing}
         ${hidden
-          ? html`<button type="button" part="button earlier-button" class="link-button earlier" @click=${() => (this.shownRows += RENDER_WINDOW)}>
+          ? html`<button type="button" part="button earlier-button" class="link-button earlier" @click=${this.showEarlier}>
               ${format(t.chatEarlier, { count: hidden })}
             </button>`
           : nothing}
@@ -598,11 +614,11 @@ export class RtcChat extends RtcSessionElement {
             ${format(t.chatNewMessages, { count: chat?.unread ?? 0 })}
           </button>`
         : nothing}
-      <div part="typing" class="typing" aria-live="polite">${chat?.remoteTyping ? format(t.chatTyping, { name: remoteName ?? '' }) : ''}</div>
+      <div part="typing" class="typing" aria-live="polite">${chat?.remoteTyping ? formatPerson(t, t.chatTyping, remoteName) : ''}</div>
       ${this.notice
         ? html`<div part="notice" class="notice" role="alert">
             <span>${errorText(t, this.notice)}</span>
-            <button type="button" part="button" class="link-button" aria-label=${t.dismiss} @click=${() => (this.notice = null)}>${icons.close}</button>
+            <button type="button" part="button dismiss-button" class="link-button" aria-label=${t.dismiss} @click=${this.dismissNotice}>${icons.close}</button>
           </div>`
         : elsewhere
           ? html`<div part="notice" class="notice info" role="status">${t.chatElsewhere}</div>`

@@ -209,6 +209,11 @@ export class RtcInbox extends RtcSessionElement {
         padding: 8px 12px;
         border-bottom: 1px solid var(--_border);
       }
+      .detail-top h3 {
+        margin: 0;
+        font-size: inherit;
+        font-weight: 700;
+      }
       .detail-top .title {
         flex: 1;
         min-width: 0;
@@ -339,6 +344,9 @@ export class RtcInbox extends RtcSessionElement {
   /** The agent asked for desktop notifications (a click: browsers ask only then). */
   private async enableNotifications(): Promise<void> {
     this.notifyPermission = await this.notifier.enable();
+    // The button goes once the browser has asked: on to the status selector beside it.
+    await this.updateComplete;
+    if (!this.shadowRoot!.activeElement) this.renderRoot.querySelector<HTMLElement>('[part~="status-select"]')?.focus();
   }
 
   /**
@@ -455,17 +463,27 @@ export class RtcInbox extends RtcSessionElement {
     this.notifier.clear(id);
   }
 
-  private endConversation(): void {
+  private async endConversation(): Promise<void> {
     if (!this.selected) return;
     if (this.callElement?.remotePeer === this.selected) this.callElement.hangup();
     // Hidden, not dropped: dropping would close the channel and make the visitor's widget
     // reconnect over and over. It comes back when the visitor writes again.
     this.archived = new Set([...this.archived, this.selected]);
     this.selected = null;
+    // The button goes with the conversation: on to the list (its first visitor), else its heading.
+    await this.updateComplete;
+    (this.renderRoot.querySelector<HTMLElement>('[part~="conversation"]') ?? this.renderRoot.querySelector<HTMLElement>('aside h2'))?.focus();
   }
 
-  private offer(audioOnly: boolean): void {
-    if (this.selected) this.callElement?.call(this.selected, { audioOnly });
+  private async offer(audioOnly: boolean): Promise<void> {
+    const call = this.callElement;
+    if (!this.selected || !call) return;
+    call.call(this.selected, { audioOnly });
+    // The offer buttons are disabled while it rings, which drops the focus: on to the call (Cancel).
+    await this.updateComplete;
+    await call.updateComplete;
+    const active = this.shadowRoot!.activeElement;
+    if (!active || (active as HTMLButtonElement).disabled) call.focus();
   }
 
   protected override render(): TemplateResult {
@@ -481,7 +499,7 @@ export class RtcInbox extends RtcSessionElement {
       <div class="visually-hidden" role="status">${ringingFrom ? formatPerson(t, t.stateRinging, list.find((c) => c.id === ringingFrom)?.name) : ''}</div>
       <aside>
         <div class="top">
-          <h2>${t.inboxTitle}</h2>
+          <h2 tabindex="-1">${t.inboxTitle}</h2>
           <label
             ><span class="visually-hidden">${t.inboxStatus}</span>
             <select part="status-select" .value=${this.presence} @change=${(e: Event) => this.setPresence((e.target as HTMLSelectElement).value as Presence)}>
@@ -521,16 +539,16 @@ export class RtcInbox extends RtcSessionElement {
           )}
         </ul>
       </aside>
-      <section part="detail" class="detail">
+      <section part="detail" class="detail" aria-labelledby=${current ? 'detail-name' : nothing}>
         ${current
           ? html`<div class="detail-top">
               <div class="title">
-                <strong>${current.name}</strong>
+                <h3 id="detail-name">${current.name}</h3>
                 <div class="page">${current.online ? t.inboxVisitorOnline : t.inboxVisitorOffline}${current.page ? ` · ${current.page.url}` : ''}</div>
               </div>
-              <button type="button" part="offer-video-button" ?disabled=${inCall || !current.online} @click=${() => this.offer(false)}>${t.inboxOfferVideo}</button>
-              <button type="button" part="offer-voice-button" ?disabled=${inCall || !current.online} @click=${() => this.offer(true)}>${t.inboxOfferVoice}</button>
-              <button type="button" part="end-button" @click=${this.endConversation}>${t.inboxEnd}</button>
+              <button type="button" part="offer-video-button" ?disabled=${inCall || !current.online} @click=${() => void this.offer(false)}>${t.inboxOfferVideo}</button>
+              <button type="button" part="offer-voice-button" ?disabled=${inCall || !current.online} @click=${() => void this.offer(true)}>${t.inboxOfferVoice}</button>
+              <button type="button" part="end-button" @click=${() => void this.endConversation()}>${t.inboxEnd}</button>
             </div>`
           : nothing}
         <rtc-call

@@ -165,7 +165,7 @@ export class RtcSupportPanel extends RtcSessionElement {
   @property() heading: string | null = null;
   /** null: the language's default; '' shows none. */
   @property() greeting: string | null = null;
-  @property({ type: Boolean }) askName = false;
+  @property({ type: Boolean, attribute: 'ask-name' }) askName = false;
   /** Whether the panel is on screen (the launcher is open). */
   @property({ type: Boolean }) active = false;
 
