@@ -34,6 +34,8 @@ export const de: Strings = {
   remoteCameraOff: '{name} hat die Kamera ausgeschaltet',
   remoteSharing: '{name} teilt den Bildschirm',
   you: 'Du',
+  videoOf: 'Video von {name}',
+  videoOwn: 'Deine Kamera',
   qualityGood: 'Gute Verbindung',
   qualityFair: 'Instabile Verbindung',
   qualityPoor: 'Schlechte Verbindung',

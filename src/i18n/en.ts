@@ -34,6 +34,8 @@ export const en = {
   remoteCameraOff: '{name} turned the camera off',
   remoteSharing: '{name} is sharing the screen',
   you: 'You',
+  videoOf: 'Video of {name}',
+  videoOwn: 'Your camera',
   qualityGood: 'Good connection',
   qualityFair: 'Unstable connection',
   qualityPoor: 'Poor connection',

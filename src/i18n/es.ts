@@ -37,6 +37,8 @@ export const es: Strings = {
   remoteCameraOff: '{name} apagó la cámara',
   remoteSharing: '{name} está compartiendo la pantalla',
   you: 'Tú',
+  videoOf: 'Vídeo de {name}',
+  videoOwn: 'Tu cámara',
   qualityGood: 'Buena conexión',
   qualityFair: 'Conexión inestable',
   qualityPoor: 'Mala conexión',

@@ -37,6 +37,8 @@ export const fr: Strings = {
   remoteCameraOff: '{name} a éteint sa caméra',
   remoteSharing: '{name} partage son écran',
   you: 'Vous',
+  videoOf: 'Vidéo de {name}',
+  videoOwn: 'Votre caméra',
   qualityGood: 'Bonne connexion',
   qualityFair: 'Connexion instable',
   qualityPoor: 'Mauvaise connexion',

@@ -116,12 +116,15 @@ describe('<rtc-call> in one page', () => {
     assert(element.shadowRoot!.activeElement!.matches('.controls :is(input, button)'), `focus on a control, not ${element.shadowRoot!.activeElement!.outerHTML.slice(0, 60)}`);
   });
 
-  it('every button has an accessible name, and only the buttons that apply are shown', async () => {
+  it('every button and video has an accessible name, and only the buttons that apply are shown', async () => {
     const element = await mountReady({ 'remote-id': 'someone' });
     const buttons = [...element.shadowRoot!.querySelectorAll('button')];
     assert(buttons.length > 0, 'buttons rendered');
     for (const button of buttons) assert(button.getAttribute('aria-label'), `button ${button.getAttribute('part')} has a label`);
     assert(!element.shadowRoot!.querySelector('[part~="hangup-button"]'), 'no hang-up while idle');
+    // The videos are named too: a screen reader says whose picture it is, not just "video".
+    equal(part(element, 'local-video').getAttribute('aria-label'), 'Your camera');
+    equal(part(element, 'remote-video').getAttribute('aria-label'), 'Video of someone');
     assert(!element.shadowRoot!.querySelector('[part~="remote-id-input"]'), 'no id field when remote-id is set');
   });
 

@@ -224,6 +224,15 @@ export const styles = [
       background: var(--_surface-text);
       color: var(--_surface);
     }
+    /* Forced colours paint every button's background alike: "on" must still show (sharing the
+       screen, the device list open). */
+    @media (forced-colors: active) {
+      .control[aria-pressed='true'] {
+        forced-color-adjust: none;
+        background: Highlight;
+        color: HighlightText;
+      }
+    }
     .control.accent {
       background: var(--_accent);
       color: var(--_accent-text);

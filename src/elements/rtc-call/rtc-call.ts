@@ -504,7 +504,7 @@ export class RtcCall extends RtcSessionElement {
       <div part="base" class="call ${video ? 'video' : 'audio-only'} state-${state}">
         <div part="stage" class="stage">
           <div part="remote-tile" class="tile remote ${showRemoteVideo ? 'has-video' : ''}">
-            <video class="remote" part="remote-video" autoplay playsinline ?hidden=${!showRemoteVideo}></video>
+            <video class="remote" part="remote-video" autoplay playsinline ?hidden=${!showRemoteVideo} aria-label=${formatPerson(t, t.videoOf, remoteName)}></video>
             ${call && !showRemoteVideo ? html`<div part="avatar" class="avatar" aria-hidden="true">${remoteName.slice(0, 1).toUpperCase()}</div>` : nothing}
             ${call && state === 'connected'
               ? html`<div part="remote-status" class="remote-status">
@@ -518,7 +518,7 @@ export class RtcCall extends RtcSessionElement {
             ${call ? html`<span class="name">${remoteName}</span>` : nothing}
           </div>
           <div part="local-tile" class="tile local ${call?.local.screen ? 'screen' : ''}" ?hidden=${!inCall || !showLocalVideo}>
-            <video class="local" part="local-video" autoplay playsinline muted></video>
+            <video class="local" part="local-video" autoplay playsinline muted aria-label=${t.videoOwn}></video>
             <span class="name">${t.you}</span>
           </div>
           <div class="topline">

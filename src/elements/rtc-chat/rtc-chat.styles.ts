@@ -120,7 +120,12 @@ export const styles = [
     .file-status {
       font-size: 12px;
       font-weight: normal;
-      opacity: 0.85;
+    }
+    /* Softer on the grey remote bubble only: on your own (accent) bubble, faded white text at 12 px
+       fell below 4.5:1. */
+    .row.remote .file-size,
+    .row.remote .file-status {
+      color: var(--_chat-muted);
     }
     .file-status {
       display: flex;
