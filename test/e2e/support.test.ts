@@ -200,6 +200,20 @@ describe('<rtc-support> and <rtc-inbox>', () => {
     await Promise.all([visitor.close(), agent.close()]);
   });
 
+  it('the launcher\'s name follows a language switch made before its panel has loaded', async () => {
+    const visitor = await openVisitor(uniqueId('nobody'));
+    const launcher = visitor.locator('rtc-support [part~="launcher"]');
+    expect(await launcher.getAttribute('aria-label')).toBe('Chat with us');
+    // Nobody hovered or focused the launcher: only the first download is there.
+    expect(await visitor.evaluate(() => performance.getEntriesByType('resource').some((r) => r.name.includes('support-panel')))).toBe(false);
+    await visitor.evaluate(() => (document.documentElement.lang = 'fr'));
+    await expect.poll(() => launcher.getAttribute('aria-label')).toBe('Discuter avec nous');
+    await visitor.evaluate(() => document.querySelector('rtc-support')!.setAttribute('lang', 'es'));
+    await expect.poll(() => launcher.getAttribute('aria-label')).toBe('Chatea con nosotros');
+    expect(await visitor.evaluate(() => performance.getEntriesByType('resource').some((r) => r.name.includes('support-panel')))).toBe(false);
+    await visitor.close();
+  });
+
   it('the closed launcher counts the agent\'s replies and names the count in the element\'s language', async () => {
     const agentId = uniqueId('agent');
     const agent = await openAgent(agentId);

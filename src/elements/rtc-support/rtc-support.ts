@@ -176,6 +176,8 @@ export class RtcSupport extends LitElement {
       (panel) => {
         // From now on the launcher's label follows the page's language, as the panel does.
         if (!this.panel) panel.followLanguage(this);
+        this.langWatch?.disconnect();
+        this.langWatch = null;
         this.panel = panel;
         this.panelReady = true;
       },
@@ -206,10 +208,20 @@ export class RtcSupport extends LitElement {
     this.addEventListener('rtc-unread', this.onUnread);
     this.addEventListener('keydown', this.onKeyDown);
     this.addEventListener('rtc-incoming', this.onIncoming);
+    // Until the panel's language controller takes over: the launcher's name follows a `lang` set on
+    // <html> or on the element (a site switching language before anyone hovered the launcher).
+    if (!this.panel) {
+      this.langWatch = new MutationObserver(() => this.requestUpdate());
+      for (const target of [document.documentElement, this]) this.langWatch.observe(target, { attributeFilter: ['lang'] });
+    }
   }
+
+  private langWatch: MutationObserver | null = null;
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.langWatch?.disconnect();
+    this.langWatch = null;
     window.removeEventListener('storage', this.onStorage);
     this.removeEventListener('rtc-unread', this.onUnread);
     this.removeEventListener('keydown', this.onKeyDown);
