@@ -473,6 +473,40 @@ describe('<rtc-support> and <rtc-inbox>', () => {
     await Promise.all([...contexts.map((c) => c.close()), agent.close()]);
   });
 
+  it('in a short window (640×400, as 1280×800 at 200 % zoom) nothing of a call or the chat is cut off', async () => {
+    const agentId = uniqueId('agent');
+    const agent = await openAgent(agentId);
+    const visitor = await openVisitor(agentId);
+    for (const page of [agent, visitor]) await page.setViewportSize({ width: 640, height: 400 });
+    await agent.evaluate(() => (document.querySelector('rtc-inbox')!.style.height = '100vh'));
+    await visitor.locator('rtc-support [part~="launcher"]').click();
+    await say(visitor, 'short screen');
+    await agent.locator('rtc-inbox [part~="conversation"]').click();
+    await agent.locator('rtc-inbox [part~="offer-voice-button"]').click();
+    await visitor.locator('rtc-support rtc-call [part~="answer-button"]').click();
+    await Promise.all([waitForRtcEvent(visitor, 'rtc-connected'), waitForRtcEvent(agent, 'rtc-connected')]);
+    // The call's status line and its controls lie inside the call's box, on both sides.
+    const insideCall = (page: Page, host: string) =>
+      page.evaluate((host) => {
+        let root: Document | ShadowRoot = document;
+        for (const step of host.split(' ')) root = root.querySelector(step)!.shadowRoot!;
+        const box = (root as ShadowRoot).host.getBoundingClientRect();
+        return ['status', 'controls'].map((part) => {
+          const r = root.querySelector(`[part~="${part}"]`)!.getBoundingClientRect();
+          return r.top >= box.top - 0.5 && r.bottom <= box.bottom + 0.5 ? true : `${part} ${Math.round(r.top)}–${Math.round(r.bottom)} outside ${Math.round(box.top)}–${Math.round(box.bottom)}`;
+        });
+      }, host);
+    expect(await insideCall(agent, 'rtc-inbox rtc-call')).toEqual([true, true]);
+    expect(await insideCall(visitor, 'rtc-support rtc-support-panel rtc-call')).toEqual([true, true]);
+    // The agent's message box can be reached and is then on screen.
+    const input = agent.locator('rtc-inbox rtc-chat [part~="input"]');
+    await input.focus();
+    const rect = await input.evaluate((el) => el.getBoundingClientRect().toJSON());
+    expect(rect.top).toBeGreaterThanOrEqual(0);
+    expect(rect.bottom).toBeLessThanOrEqual(400);
+    await Promise.all([visitor.close(), agent.close()]);
+  });
+
   it('the console keeps keyboard focus where the agent can go on: offering a call, ending a conversation', async () => {
     const agentId = uniqueId('agent');
     const agent = await openAgent(agentId);

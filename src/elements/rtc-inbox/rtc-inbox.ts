@@ -195,11 +195,14 @@ export class RtcInbox extends RtcSessionElement {
         padding: 16px 12px;
         color: var(--_secondary-text);
       }
+      /* Scrolls when it cannot hold the call and a usable chat (a short window, 200 % zoom, a
+         phone): nothing is cut off, and a focused control scrolls into view. */
       .detail {
         display: flex;
         flex-direction: column;
         min-width: 0;
         min-height: 0;
+        overflow-y: auto;
       }
       .detail-top {
         display: flex;
@@ -229,7 +232,8 @@ export class RtcInbox extends RtcSessionElement {
       }
       rtc-call {
         flex: 0 0 auto;
-        height: 300px;
+        /* At least what its picture, status line and controls need (two rows of them when narrow). */
+        height: clamp(264px, 40vh, 300px);
         min-height: 0;
       }
       /* Once a call ended, the call stays a moment to say how; its idle controls (an id field, Call)
@@ -239,8 +243,9 @@ export class RtcInbox extends RtcSessionElement {
         display: none;
       }
       rtc-chat {
-        flex: 1;
-        min-height: 0;
+        flex: 1 0 auto;
+        height: 0;
+        min-height: 240px;
         --rtc-radius: 0;
       }
       select,

@@ -106,10 +106,11 @@ export class RtcSupportPanel extends RtcSessionElement {
       header button:focus-visible {
         outline-color: currentColor;
       }
-      /* A share of short panels, so the chat's composer stays on screen below it. */
+      /* A share of short panels, so the chat's composer stays on screen below it; never less than
+         the call needs for its picture, status line and controls (224 px), or they are cut off. */
       rtc-call {
         flex: 0 0 auto;
-        height: min(260px, 42vh);
+        height: clamp(224px, 42vh, 260px);
         min-height: 0;
         --rtc-radius: 0;
       }
