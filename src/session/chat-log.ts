@@ -38,6 +38,18 @@ const FORGOTTEN_KEPT = 5_000;
  */
 export const TRANSCRIPT_BUDGET = 1_000_000;
 
+/**
+ * The most stored of a conversation we never wrote in, in JSON characters (still dozens of long
+ * messages): anyone who can reach the page can start one, and a few ids flooding messages must
+ * not fill the site's storage and push out the conversations we took part in.
+ */
+export const ONE_SIDED_TRANSCRIPT_BUDGET = 50_000;
+
+/** Whether we wrote anything in this transcript (else it is one-sided: the remote's alone). */
+export function wroteIn(entries: readonly ChatEntry[]): boolean {
+  return entries.some((entry) => entry.from === 'local');
+}
+
 const inOutbox = (entry: ChatEntry) => entry.from === 'local' && entry.status !== 'delivered';
 
 /**
@@ -54,8 +66,11 @@ export function* shrinkingTranscripts(entries: readonly ChatEntry[]): Generator<
   }
 }
 
-/** The transcript as stored: all of it, or the largest shrunk version within TRANSCRIPT_BUDGET characters. */
-export function storedTranscript(entries: readonly ChatEntry[], budget = TRANSCRIPT_BUDGET): string {
+/**
+ * The transcript as stored: all of it, or the largest shrunk version within its budget
+ * (TRANSCRIPT_BUDGET characters, or ONE_SIDED_TRANSCRIPT_BUDGET for a conversation we never wrote in).
+ */
+export function storedTranscript(entries: readonly ChatEntry[], budget = wroteIn(entries) ? TRANSCRIPT_BUDGET : ONE_SIDED_TRANSCRIPT_BUDGET): string {
   let json = JSON.stringify(entries);
   if (json.length <= budget) return json;
   for (const smaller of shrinkingTranscripts(entries)) {

@@ -1,4 +1,4 @@
-import { ChatLog, shrinkingTranscripts, storedTranscript, type ChatEntry } from './chat-log.js';
+import { ChatLog, shrinkingTranscripts, storedTranscript, wroteIn, type ChatEntry } from './chat-log.js';
 import type { Conversation } from './conversation.js';
 import { Emitter, type Unsubscribe } from './emitter.js';
 import { RtcError } from './errors.js';
@@ -26,17 +26,25 @@ function parseStored(raw: string | null | undefined): unknown {
  * first: any with an outbox (messages of ours never delivered) are left out. One pass, so making
  * room parses each stored transcript once.
  */
-export function evictableTranscripts(storage: Storage, except: string): string[] {
-  const found: { key: string; at: number }[] = [];
+/**
+ * Stored transcripts that may be forgotten to make room, in the order to forget them: those we
+ * never wrote in first (anyone can start one), then the rest; the longest untouched first within
+ * each; never one with an outbox, nor `except`. `oneSidedOnly`: only those we never wrote in (to
+ * make room for another such one, which must not cost a conversation we took part in).
+ */
+export function evictableTranscripts(storage: Storage, except: string, oneSidedOnly = false): string[] {
+  const found: { key: string; at: number; wrote: boolean }[] = [];
   for (let i = 0; i < storage.length; i++) {
     const key = storage.key(i);
     if (!key?.startsWith(TRANSCRIPT_KEY_PREFIX) || key === except) continue;
     const log = ChatLog.from(parseStored(storage.getItem(key)));
     if (log.pendingCount > 0) continue;
+    const wrote = wroteIn(log.entries);
+    if (wrote && oneSidedOnly) continue;
     const last = log.entries.at(-1);
-    found.push({ key, at: last ? (last.at ?? last.ts) : 0 });
+    found.push({ key, at: last ? (last.at ?? last.ts) : 0, wrote });
   }
-  return found.sort((a, b) => a.at - b.at).map((entry) => entry.key);
+  return found.sort((a, b) => Number(a.wrote) - Number(b.wrote) || a.at - b.at).map((entry) => entry.key);
 }
 
 export interface ChatEvents {
@@ -213,11 +221,12 @@ export class Chat extends Emitter<ChatEvents> {
   }
 
   /**
-   * The site's storage is full: make room by forgetting the conversations untouched the longest
-   * (never one with an outbox), then keep less of this one, down to its outbox alone.
+   * The site's storage is full: make room by forgetting other conversations (those we never wrote
+   * in first, the longest untouched first, never one with an outbox; and for a conversation we
+   * never wrote in, only such others), then keep less of this one, down to its outbox alone.
    */
   private saveWhenFull(storage: Storage, json: string): boolean {
-    for (const key of evictableTranscripts(storage, this.storageKey).slice(0, MAX_EVICTIONS)) {
+    for (const key of evictableTranscripts(storage, this.storageKey, !wroteIn(this.log.entries)).slice(0, MAX_EVICTIONS)) {
       storage.removeItem(key);
       if (this.write(storage, json)) return true;
     }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Chat, TRANSCRIPT_KEY_PREFIX, evictableTranscripts, type ChatHost } from '../../src/session/chat.js';
-import { ChatLog, TRANSCRIPT_BUDGET, shrinkingTranscripts, storedTranscript, type ChatEntry } from '../../src/session/chat-log.js';
+import { ChatLog, ONE_SIDED_TRANSCRIPT_BUDGET, TRANSCRIPT_BUDGET, shrinkingTranscripts, storedTranscript, type ChatEntry } from '../../src/session/chat-log.js';
 import type { Conversation } from '../../src/session/conversation.js';
 import type { RtcError } from '../../src/session/errors.js';
 
@@ -91,6 +91,39 @@ describe('storing transcripts', () => {
     expect(evictOldest()).toBe(false);
     expect(storage.getItem(`${TRANSCRIPT_KEY_PREFIX}old-with-outbox`)).not.toBeNull();
     expect(storage.getItem('someone-else')).toBe('x');
+  });
+
+  it('keeps at most ONE_SIDED_TRANSCRIPT_BUDGET of a conversation we never wrote in, the newest of it', () => {
+    const flood = Array.from({ length: 200 }, (_, i) => entry(i, 'remote', 'received', 'x'.repeat(1_000)));
+    const json = storedTranscript(flood);
+    expect(json.length).toBeLessThanOrEqual(ONE_SIDED_TRANSCRIPT_BUDGET);
+    const kept = JSON.parse(json) as ChatEntry[];
+    expect(kept.at(-1)!.id).toBe('m199');
+    // Once we have written in it, the whole budget applies.
+    expect(storedTranscript([...flood, entry(200, 'local', 'delivered')]).length).toBeGreaterThan(ONE_SIDED_TRANSCRIPT_BUDGET);
+  });
+
+  it('forgets conversations we never wrote in first, however recent, and for such a one only such others', () => {
+    const storage = new SmallStorage(100_000);
+    storage.setItem(`${TRANSCRIPT_KEY_PREFIX}we-talked`, JSON.stringify([entry(1, 'remote', 'received'), entry(2, 'local', 'delivered')]));
+    storage.setItem(`${TRANSCRIPT_KEY_PREFIX}stranger-new`, JSON.stringify([entry(9, 'remote', 'received')]));
+    storage.setItem(`${TRANSCRIPT_KEY_PREFIX}stranger-old`, JSON.stringify([entry(5, 'remote', 'received')]));
+    const short = (keys: string[]) => keys.map((k) => k.slice(TRANSCRIPT_KEY_PREFIX.length));
+    expect(short(evictableTranscripts(storage, 'none'))).toEqual(['stranger-old', 'stranger-new', 'we-talked']);
+    expect(short(evictableTranscripts(storage, 'none', true))).toEqual(['stranger-old', 'stranger-new']);
+  });
+
+  it('a flood from ten ids that fills the store costs none of the conversations we took part in', () => {
+    const storage = new SmallStorage(400_000);
+    const ours = `${TRANSCRIPT_KEY_PREFIX}visitor1`;
+    storage.setItem(ours, JSON.stringify([entry(1, 'remote', 'received', 'Where is my order?'), entry(2, 'local', 'delivered', 'On its way')]));
+    for (let id = 0; id < 10; id++) {
+      const { chat } = chatOn(storage, `${TRANSCRIPT_KEY_PREFIX}flood-${id}`);
+      for (let i = 0; i < 300; i++) chat.receive({ type: 'chat', id: `f${id}-${i}`, text: 'x'.repeat(4_000), ts: i });
+      chat.saveNow();
+      chat.dispose();
+    }
+    expect(ChatLog.from(JSON.parse(storage.getItem(ours)!)).entries.map((e) => e.text)).toEqual(['Where is my order?', 'On its way']);
   });
 
   it('a full store: older conversations make room; what we wrote survives a reload', () => {
