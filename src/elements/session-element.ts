@@ -44,7 +44,8 @@ export class RtcSessionElement extends LitElement {
       status: (status) => this.onSessionStatus(status),
       error: (error) => this.onError(error),
       call: (call) => this.onCall(call),
-      callError: (_call, error) => this.onError(error),
+      // A call's trouble is for the elements that show calls: a chat beside it has nothing to say about it.
+      callError: (_call, error) => (this.constructor as typeof RtcSessionElement).showsCalls && this.onError(error),
       callEnded: (call, detail) => this.onCallEnded(call, detail),
       message: (detail) => this.onSessionMessage(detail),
     },

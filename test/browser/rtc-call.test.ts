@@ -103,6 +103,25 @@ describe('<rtc-call> in one page', () => {
     equal(element.state, 'idle');
   });
 
+  it('a call to an id nobody holds is reported by the call, not by a chat with someone else on the same id', async () => {
+    const id = uniqueId('both');
+    const element = await mountReady({ 'peer-id': id });
+    const chat = document.createElement('rtc-chat');
+    chat.setAttribute('server', BROKER);
+    chat.setAttribute('peer-id', id);
+    chat.setAttribute('remote-id', uniqueId('friend'));
+    chat.setAttribute('persist', 'none');
+    document.body.append(chat);
+    const chatErrors: string[] = [];
+    chat.addEventListener('rtc-error', (event) => chatErrors.push((event as CustomEvent<{ code: string }>).detail.code));
+    const error = nextEvent<{ code: string }>(element, 'rtc-error');
+    const ended = nextEvent(element, 'rtc-ended');
+    element.call(uniqueId('nobody'));
+    equal((await error).code, 'peer-unavailable');
+    await ended;
+    equal(chatErrors.join(), '', 'the chat reported nothing');
+  });
+
   it('dismissing the error banner leaves the focus in the element, on what can be done now', async () => {
     const id = uniqueId('self');
     const element = await mountReady({ 'peer-id': id });
