@@ -14,6 +14,9 @@ export function resolveServerUrl(attribute: string | null | undefined): URL {
   const raw = attribute?.trim() || getDefaultServer() || '/peerjs';
   let url: URL;
   try {
+    // A space is never part of a broker URL but parses as a path ("not a url" → /not%20a%20url),
+    // which would only show up later as an unreachable server.
+    if (/\s/.test(raw)) throw new TypeError('whitespace');
     url = new URL(raw, base);
   } catch {
     throw new RtcError('bad-attribute', `server="${raw}" is not a URL.`);

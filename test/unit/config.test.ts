@@ -84,7 +84,7 @@ describe('resolveServerUrl', () => {
     expect(error.message).toContain(attribute);
   });
 
-  it.each(['http://', 'https://exa mple.com/', 'http://[::1', 'http://example.com:99999/'])('rejects the unparsable URL %j with bad-attribute', (attribute) => {
+  it.each(['http://', 'https://exa mple.com/', 'http://[::1', 'http://example.com:99999/', 'not a url', 'https://example.com/peer js'])('rejects the unparsable URL %j (a space included) with bad-attribute', (attribute) => {
     expectRtcError(() => resolveServerUrl(attribute), 'bad-attribute');
   });
 
