@@ -17,10 +17,10 @@ export const BROKER_LIMITS = Object.freeze({
   bytesPerSecond: 1024 * 1024,
   /**
    * OFFERs (each makes the receiving browser build a peer connection, and a browser makes at
-   * most 500): an agent console re-dialling every visitor it holds (200 at most) at once, then a
-   * few a second. The elements also budget the offers they accept; this spares everyone else.
+   * most 500): a person's files dropped at once (each its own connection) and the odd call, then
+   * a few a second. The elements also budget the offers they accept; this spares everyone else.
    */
-  burstOffers: 200,
+  burstOffers: 100,
   offersPerSecond: 5,
   /** Frames that are not a broker message (not JSON, no type) before the socket is closed. */
   maxBadFrames: 20,

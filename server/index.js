@@ -366,14 +366,34 @@ export function createServer(options = {}) {
    * @returns {boolean} whether it refused
    */
   const refuseInvalidId = (socket, req) => {
-    const url = new URL(req.url ?? '', 'https://peerjs');
-    const id = Object.fromEntries(url.searchParams.entries()).id; // the last of repeated ids, as peer reads it
+    const { id } = brokerQuery(req);
     if (id === undefined || (id.length <= MAX_ID_LENGTH && BROKER_ID.test(id))) return false;
     logTrouble('invalid-id', `rtc-elements broker: refused an invalid peer id ${JSON.stringify(id)}`);
     socket.send(JSON.stringify({ type: 'ERROR', payload: { msg: `Invalid id: letters and digits, with single spaces, - or _ between them, ${MAX_ID_LENGTH} characters at most` } }));
+    withoutId(req);
+    return true;
+  };
+
+  /**
+   * The id and token a broker client asks with, read exactly as peer's handler reads them: the last
+   * of repeated parameters wins there, or "?id=other&id=acme-help" would pass a check as "other"
+   * and register as "acme-help".
+   * @param {http.IncomingMessage} req
+   */
+  const brokerQuery = (req) => {
+    const { id, token } = Object.fromEntries(new URL(req.url ?? '', 'https://peerjs').searchParams.entries());
+    return { id, token };
+  };
+
+  /**
+   * Hands peer's handler (next in line) the request without its id: it registers nothing and
+   * closes the socket.
+   * @param {http.IncomingMessage} req
+   */
+  const withoutId = (req) => {
+    const url = new URL(req.url ?? '', 'https://peerjs');
     url.searchParams.delete('id');
     req.url = `${url.pathname}${url.search}`;
-    return true;
   };
 
   /**
@@ -385,16 +405,12 @@ export function createServer(options = {}) {
    */
   const refuseUnprovenReservedId = (socket, req) => {
     if (reservedIds.size === 0) return;
-    // Read the query exactly as peer's handler will (the last of repeated parameters wins there), or
-    // "?id=other&id=acme-help" would pass this check as "other" and register as "acme-help".
-    const url = new URL(req.url ?? '', 'https://peerjs');
-    const { id, token } = Object.fromEntries(url.searchParams.entries());
+    const { id, token } = brokerQuery(req);
     const secret = id === undefined ? undefined : reservedIds.get(id);
     if (secret === undefined || provesSecret(token ?? null, secret)) return;
     logTrouble(`reserved:${id}`, `rtc-elements broker: refused reserved id ${JSON.stringify(id)} to a client without its secret`);
     socket.send(JSON.stringify({ type: 'ID-TAKEN', payload: { msg: 'ID is taken' } }));
-    url.searchParams.delete('id');
-    req.url = `${url.pathname}${url.search}`;
+    withoutId(req);
   };
 
   // peer's Express app is its own: it does not inherit ours.

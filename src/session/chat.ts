@@ -22,11 +22,6 @@ function parseStored(raw: string | null | undefined): unknown {
 }
 
 /**
- * The keys of stored transcripts other than `except` that may be thrown away, untouched longest
- * first: any with an outbox (messages of ours never delivered) are left out. One pass, so making
- * room parses each stored transcript once.
- */
-/**
  * Stored transcripts that may be forgotten to make room, in the order to forget them: those we
  * never wrote in first (anyone can start one), then the rest; the longest untouched first within
  * each; never one with an outbox, nor `except`. `oneSidedOnly`: only those we never wrote in (to

@@ -259,7 +259,7 @@ function build(record: Record<string, unknown>, type: string): ControlMessage | 
       if (record.page !== undefined) {
         if (!isPlainRecord(record.page)) fail('page must be an object');
         message.page = {
-          url: cleanText(str(record.page, 'url', LIMITS.maxUrlLength) as string),
+          url: cleanName(str(record.page, 'url', LIMITS.maxUrlLength) as string),
           title: cleanName(str(record.page, 'title', LIMITS.maxTitleLength, true) ?? ''),
         };
       }

@@ -34,14 +34,15 @@ export function acquireSession(options: SessionOptions): RtcSession {
   const key = keyOf(options.server, peerId);
   const entry = sessions.get(key);
   if (entry && !entry.session.isDestroyed) {
+    // A peer-secret set after the id was refused without it. First: a malformed one throws, and
+    // must not leave a reference behind that nobody will release.
+    if (options.secret) entry.session.setSecret(options.secret);
     clearTimeout(entry.timer);
     entry.timer = undefined;
     entry.refs++;
     if (options.name && !entry.session.name) entry.session.name = options.name;
     // An element naming other ICE servers (rotated TURN credentials): connections from now on use them.
     if (options.iceServers) entry.session.setIceServers(options.iceServers);
-    // Likewise a peer-secret set after the id was refused without it.
-    if (options.secret) entry.session.setSecret(options.secret);
     return entry.session;
   }
   if (!pageHideListening && typeof window !== 'undefined') {

@@ -159,14 +159,8 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
               : `The id "${this.peerId}" is already in use in another tab or device (or the server reserves it: set peer-secret).`,
           ),
         );
-        this.retryTimer ??= setTimeout(() => {
-          this.retryTimer = undefined;
-          if (this.destroyed) return;
-          this.status = 'connecting';
-          this.peer?.removeAllListeners();
-          this.peer?.destroy();
-          this.connect();
-        }, ID_TAKEN_RETRY_MS);
+        // (Quietly: the element keeps saying why until the claim succeeds.)
+        this.retryTimer ??= setTimeout(() => this.claimAgain(false), ID_TAKEN_RETRY_MS);
         return;
       case 'invalid-id':
         this.fail(new RtcError('invalid-id', `The id "${this.peerId}" is not accepted by the server.`));
@@ -250,20 +244,35 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
 
   /**
    * A new peer-secret: the host fetched it after the element connected, or the owner rotated it.
-   * Connected, the session keeps its place at the broker (the secret is only checked when an id
-   * is claimed) and uses the new one from its next claim; not connected (refused as id-taken,
-   * or still trying), it claims the id again with it at once instead of waiting for the retry.
+   * The Peer's token is what it sends on every claim of the id, reconnects included, so it is
+   * updated at once. Connected, that is all (the secret is checked only when an id is claimed);
+   * not connected (refused as id-taken, or the broker away), it claims the id again now.
    */
   setSecret(secret: string | undefined): void {
     const next = secret === undefined ? undefined : validatePeerSecret(secret);
     if (next === this.secret) return;
     this.secret = next;
+    if (this.peer) this.peer.options.token = peerToken(this.server, this.peerId, next);
     if (this.destroyed || this.status === 'online' || !this.peer) return; // no Peer yet: start() will use it
+    this.claimAgain(true);
+  }
+
+  /**
+   * Claims our id at the broker again, now: with the same Peer when PeerJS kept it (its calls and
+   * channels stay up), else with a new one (PeerJS destroys a Peer whose first claim failed).
+   */
+  private claimAgain(announce: boolean): void {
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
-    this.peer.removeAllListeners();
-    this.peer.destroy();
-    this.setStatus('connecting');
+    const peer = this.peer;
+    if (this.destroyed || !peer) return;
+    if (announce) this.setStatus('connecting');
+    else this.status = 'connecting';
+    if (!peer.destroyed) {
+      if (peer.disconnected) peer.reconnect();
+      return;
+    }
+    peer.removeAllListeners();
     this.connect();
   }
 
@@ -448,12 +457,17 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
    * online until the connection fails, some 20 s later. Chats are saved before (registry).
    */
   leave(): void {
+    this.destroyed = true;
+    this.closeConnections();
+  }
+
+  /** Closes every conversation's channels, the Peer and its broker socket. */
+  private closeConnections(): void {
+    clearTimeout(this.retryTimer);
     for (const conversation of this.conversations.values()) conversation.close();
     this.conversations.clear();
     const peer = this.peer;
     this.peer = null;
-    this.destroyed = true;
-    clearTimeout(this.retryTimer);
     peer?.removeAllListeners();
     peer?.destroy();
   }
@@ -461,17 +475,11 @@ export class RtcSession extends Emitter<SessionEvents> implements CallHost, Conv
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    clearTimeout(this.retryTimer);
     this.activeCall?.hangup();
     for (const callId of [...this.earlyMedia.keys()]) this.takeEarlyMedia(callId)?.close();
     for (const chat of this.chats.values()) chat.dispose();
     this.chats.clear();
-    for (const conversation of this.conversations.values()) conversation.close();
-    this.conversations.clear();
-    const peer = this.peer;
-    this.peer = null;
-    peer?.removeAllListeners();
-    peer?.destroy();
+    this.closeConnections();
     this.removeAllListeners();
   }
 

@@ -1,8 +1,8 @@
 import type { Peer, PeerOptions } from 'peerjs';
 import { peerjs } from './peerjs.js';
 import { isValidPeerId } from './config.js';
-import { OfferBudget, type OfferLimits } from './offer-budget.js';
-import { decodeJsonFrame, MalformedFrame } from './protocol.js';
+import { OfferGate } from './offer-budget.js';
+import { CONTROL_LABEL, decodeJsonFrame, MalformedFrame } from './protocol.js';
 
 /**
  * PeerJS trusts what arrives: its JSON connection throws on frames that are not JSON, and an
@@ -97,39 +97,44 @@ export interface SafePeerHooks {
   isKnown?(peer: string): boolean;
 }
 
+/** refusalOf's answer for what is dropped without counting (candidates of a connection we refused). */
+export const QUIETLY = '';
+
 /**
- * Why a broker message must not reach PeerJS, or null when it may. `hasConnection` says whether
- * PeerJS has the connection a message names; `offers` budgets strangers' new connections.
+ * Why a broker message must not reach PeerJS (QUIETLY: dropped, but no news), or null when it may.
+ * `hasConnection` says whether PeerJS has the connection a message names; `offers` budgets new ones.
  */
 export function refusalOf(
   message: unknown,
   hasConnection: (peer: string, connectionId: string) => boolean,
-  offers: OfferBudget,
+  offers: OfferGate,
   isKnown: (peer: string) => boolean = () => false,
 ): string | null {
   if (!isHandleableServerMessage(message)) return 'malformed broker message';
-  const { type, src, payload } = message as { type: string; src: string; payload: { connectionId: string } };
+  const { type, src, payload } = message as { type: string; src: string; payload: { connectionId: string; type?: string; label?: string } };
   // PeerJS keeps ANSWER/CANDIDATE for unknown connections forever; a peer could fill memory.
-  if ((type === 'ANSWER' || type === 'CANDIDATE') && !hasConnection(src, payload.connectionId)) return 'signalling for an unknown connection';
+  if ((type === 'ANSWER' || type === 'CANDIDATE') && !hasConnection(src, payload.connectionId)) {
+    return offers.wasRefused(src, payload.connectionId) ? QUIETLY : 'signalling for an unknown connection';
+  }
   if (type !== 'OFFER') return null;
   // A broker other than ours may take any id (bidi overrides, 5,000 characters), and the id is
   // shown as the name of whoever has not sent one.
   if (!isValidPeerId(src)) return 'a connection from an invalid peer id';
   // Before PeerJS builds a peer connection for it (see offer-budget.ts).
-  if (!offers.take(src, isKnown(src))) return 'too many new connections offered';
+  const control = payload.type === 'data' && payload.label === CONTROL_LABEL;
+  if (!offers.admit(src, payload.connectionId, isKnown(src), control)) return 'too many new connections offered';
   return null;
 }
 
-export function createSafePeer(id: string, options: PeerOptions, hooks: SafePeerHooks, offerLimits?: OfferLimits): Peer {
-  const offers = new OfferBudget(offerLimits);
+export function createSafePeer(id: string, options: PeerOptions, hooks: SafePeerHooks, offers = new OfferGate()): Peer {
   const peer = new peerjs.Peer(id, { ...options, serializers: SERIALIZERS });
   const internal = peer as unknown as { _handleMessage(message: unknown): void };
   const original = internal._handleMessage.bind(peer);
   const hasConnection = (src: string, connectionId: string) => !!peer.getConnection(src, connectionId);
   internal._handleMessage = (message: unknown) => {
     const refusal = refusalOf(message, hasConnection, offers, hooks.isKnown);
-    if (refusal) {
-      hooks.onDropped(refusal);
+    if (refusal !== null) {
+      if (refusal !== QUIETLY) hooks.onDropped(refusal);
       return;
     }
     try {

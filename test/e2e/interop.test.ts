@@ -354,8 +354,8 @@ describe('hostile input', () => {
     await openControl(plain, victimId);
     await plain.evaluate(() => (window as unknown as Record<string, any>).conn.send({ type: 'chat', id: 'after-flood', text: 'still here?', ts: Date.now() }));
     expect(await waitForRtcEvent(victim, 'rtc-message', { text: 'still here?' })).toBeTruthy();
-    // …and the page built a peer connection for only a few dozen of the 600.
-    expect(await victim.evaluate(() => (window as unknown as { __pcs: unknown[] }).__pcs.length)).toBeLessThan(80);
+    // …and the page built a peer connection for at most 8 of each stranger's 50 (and its own few).
+    expect(await victim.evaluate(() => (window as unknown as { __pcs: unknown[] }).__pcs.length)).toBeLessThanOrEqual(12 * 8 + 4);
     sockets.forEach((socket) => socket.close());
     expect(pageErrors(victim)).toEqual([]);
     await Promise.all([plain.close(), victim.close()]);

@@ -294,6 +294,16 @@ describe('<rtc-support> and <rtc-inbox>', () => {
     await visitor.locator('rtc-support [part~="launcher"]').click();
     await say(visitor, 'Hello, late console');
     await expect.poll(() => agent.locator('rtc-inbox [part~="conversation"]').count(), { timeout: 20_000 }).toBe(1);
+    // Rotated while connected: nothing drops, and the next claim of the id (a reconnect after a
+    // broker restart) sends the new secret.
+    await agent.evaluate(() => document.querySelector('rtc-inbox')!.setAttribute('peer-secret', 'rotated-console-secret-1234'));
+    const token = () =>
+      agent.evaluate(() => (document.querySelector('rtc-inbox') as unknown as { session: { session: { peer: { options: { token: string } } } } }).session.session.peer.options.token);
+    await expect.poll(token).toMatch(/^rotated-console-secret-1234\./);
+    await say(visitor, 'Still there after the rotation?');
+    await agent.locator('rtc-inbox [part~="conversation"]').click();
+    await expect.poll(() => agent.locator('rtc-inbox rtc-chat [part~="bubble"]').allTextContents()).toContain('Still there after the rotation?');
+    expect(await visitor.locator('rtc-support [part~="availability"]').textContent()).toContain('Online');
     expect(pageErrors(agent)).toEqual([]);
     await Promise.all([visitor.close(), agent.close()]);
   });

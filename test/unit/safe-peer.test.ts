@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { OfferBudget } from '../../src/session/offer-budget.js';
-import { isHandleableServerMessage, refusalOf } from '../../src/session/safe-peer.js';
+import { OfferGate } from '../../src/session/offer-budget.js';
+import { QUIETLY, isHandleableServerMessage, refusalOf } from '../../src/session/safe-peer.js';
 
 const sdp = { type: 'offer', sdp: 'v=0\r\n' };
 const offer = (payload: Record<string, unknown>) => ({ type: 'OFFER', src: 'alice', dst: 'bob', payload });
@@ -155,20 +155,25 @@ describe('refusalOf: what never reaches PeerJS', () => {
 
   it('refuses an OFFER from an id the elements would not accept (bidi override, too long, control characters)', () => {
     for (const src of ['\u202Etroppus-emca', 'x'.repeat(65), 'a\u0000b', 'visitor 1', '']) {
-      expect(refusalOf(fromPeer(src), none, new OfferBudget())).toBe('a connection from an invalid peer id');
+      expect(refusalOf(fromPeer(src), none, new OfferGate())).toBe('a connection from an invalid peer id');
     }
-    expect(refusalOf(fromPeer('visitor-1'), none, new OfferBudget())).toBeNull();
+    expect(refusalOf(fromPeer('visitor-1'), none, new OfferGate())).toBeNull();
   });
 
-  it('refuses a stranger\'s OFFERs beyond the budget, and never a known peer\'s', () => {
-    const offers = new OfferBudget({ perPeer: 2, total: 10, windowMs: 60_000 });
-    expect([1, 2, 3].map(() => refusalOf(fromPeer('mallory'), none, offers))).toEqual([null, null, 'too many new connections offered']);
-    expect(refusalOf(fromPeer('mallory'), none, offers, (peer) => peer === 'mallory')).toBeNull();
+  it('refuses a stranger\'s OFFERs beyond the budget; a known peer\'s file offer comes from its own budget', () => {
+    const offers = new OfferGate({ strangers: { perPeer: 2, total: 10, windowMs: 60_000 } });
+    const control = (n: number) => ({ ...fromPeer('mallory'), payload: { type: 'data', connectionId: `dc_${n}`, sdp, serialization: 'json', label: 'rtc-control' } });
+    expect([1, 2, 3].map((n) => refusalOf(control(n), none, offers))).toEqual([null, null, 'too many new connections offered']);
+    const file = { ...fromPeer('mallory'), payload: { type: 'data', connectionId: 'dc_file', sdp, serialization: 'raw', label: 'rtc-file' } };
+    expect(refusalOf(file, none, offers, (peer) => peer === 'mallory')).toBeNull();
+    // The refused connection's candidates follow it: dropped, quietly.
+    const candidate = { type: 'CANDIDATE', src: 'mallory', payload: { connectionId: 'dc_3', candidate: {} } };
+    expect(refusalOf(candidate, none, offers)).toBe(QUIETLY);
   });
 
   it('refuses ANSWER and CANDIDATE for a connection PeerJS does not have', () => {
     const answer = { type: 'ANSWER', src: 'alice', payload: { connectionId: 'dc_1', sdp } };
-    expect(refusalOf(answer, none, new OfferBudget())).toBe('signalling for an unknown connection');
-    expect(refusalOf(answer, () => true, new OfferBudget())).toBeNull();
+    expect(refusalOf(answer, none, new OfferGate())).toBe('signalling for an unknown connection');
+    expect(refusalOf(answer, () => true, new OfferGate())).toBeNull();
   });
 });

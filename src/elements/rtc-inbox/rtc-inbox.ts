@@ -424,18 +424,17 @@ export class RtcInbox extends RtcSessionElement {
     // Dana because Dana called meanwhile. The list then shows who calls, and answering opens it.
     if (call.direction === 'incoming') {
       this.unarchive(call.remoteId);
-      if (!this.selected || this.selected === call.remoteId) this.selected = call.remoteId;
-      else {
-        const openWhenAnswered = call.on('change', () => {
-          if (call.phase === 'ringing') return;
-          openWhenAnswered();
-          if (call.phase === 'connecting' || call.phase === 'connected') this.select(call.remoteId);
-        });
-      }
+      if (!this.selected) this.selected = call.remoteId;
       const key = `call:${call.remoteId}`;
       const name = call.remoteName || this.session.session?.conversations.get(call.remoteId)?.remoteName || call.remoteId;
-      this.notifier.show(key, format(this.t.stateRinging, { name }), '', () => this.select(call.remoteId));
-      call.on('change', () => call.phase !== 'ringing' && this.notifier.clear(key));
+      this.notifier.show(key, formatPerson(this.t, this.t.stateRinging, name), '', () => this.select(call.remoteId));
+      // Answered, the caller's conversation opens, also if the agent went to another while it rang.
+      const off = call.on('change', () => {
+        if (call.phase === 'ringing') return;
+        off();
+        this.notifier.clear(key);
+        if (call.phase === 'connecting' || call.phase === 'connected') this.select(call.remoteId);
+      });
     }
   }
 
@@ -560,7 +559,6 @@ export class RtcInbox extends RtcSessionElement {
           ?hidden=${!inCall}
           .server=${this.server}
           .peerId=${this.peerId}
-          .peerSecret=${this.peerSecret}
           .name=${this.name}
           .iceServers=${this.iceServers}
           @rtc-state=${(e: CustomEvent<{ state: string }>) => this.onCallState(e.detail.state)}
@@ -570,7 +568,6 @@ export class RtcInbox extends RtcSessionElement {
           ? html`<rtc-chat
               .server=${this.server}
               .peerId=${this.peerId}
-              .peerSecret=${this.peerSecret}
               .name=${this.name}
               .iceServers=${this.iceServers}
               .remoteId=${current.id}

@@ -369,7 +369,6 @@ export class RtcSupportPanel extends RtcSessionElement {
               ?hidden=${!inCall}
               .server=${this.server}
               .peerId=${this.peerId}
-              .peerSecret=${this.peerSecret}
               .name=${this.name}
               .iceServers=${this.iceServers}
               .remoteId=${this.agent}
@@ -384,7 +383,6 @@ export class RtcSupportPanel extends RtcSessionElement {
             <rtc-chat
               .server=${this.server}
               .peerId=${this.peerId}
-              .peerSecret=${this.peerSecret}
               .name=${this.name}
               .iceServers=${this.iceServers}
               .remoteId=${this.agent}
