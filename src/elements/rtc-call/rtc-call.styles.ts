@@ -30,6 +30,13 @@ export const styles = [
       flex: 1;
       min-height: 160px;
     }
+    /* A host that makes the element a size container and gives it little height (the support
+       panel on a short screen): the picture shrinks, the status line and the controls stay whole. */
+    @container (max-height: 240px) {
+      .stage {
+        min-height: 72px;
+      }
+    }
     .tile {
       position: absolute;
       overflow: hidden;

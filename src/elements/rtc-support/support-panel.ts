@@ -106,11 +106,12 @@ export class RtcSupportPanel extends RtcSessionElement {
       header button:focus-visible {
         outline-color: currentColor;
       }
-      /* A share of short panels, so the chat's composer stays on screen below it; never less than
-         the call needs for its picture, status line and controls (224 px), or they are cut off. */
+      /* A share of short panels, so the chat's composer stays on screen below it. A size container:
+         a short call gives its picture less room, not its status line and controls. */
       rtc-call {
         flex: 0 0 auto;
-        height: clamp(224px, 42vh, 260px);
+        height: min(260px, 42vh);
+        container-type: size;
         min-height: 0;
         --rtc-radius: 0;
       }
