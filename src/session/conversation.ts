@@ -33,6 +33,8 @@ export const FIRST_USE_WAIT_MS = 30_000;
 
 const CONNECT_TIMEOUT_MS = 15_000;
 const MAX_CHANNELS = 3;
+/** How long the answering side of a channel waits for a dialler that says nothing (see attach). */
+export const SILENT_DIALLER_WAIT_MS = 300;
 
 /**
  * Everything between this peer and one remote peer: the `rtc-control` channel (possibly two
@@ -91,8 +93,9 @@ export class Conversation extends Emitter<ConversationEvents> {
     }, delay);
   }
 
+  /** Whether a channel is open and ready for our messages (an answered one once the dialler spoke). */
   get isOpen(): boolean {
-    return this.connections.some((c) => c.open);
+    return this.connections.some((c) => c.open && this.opened.has(c));
   }
 
   /** Opens the control channel if needed; rejects with `peer-unavailable` when the remote is not on the broker. */
@@ -159,31 +162,48 @@ export class Conversation extends Emitter<ConversationEvents> {
       oldest.close();
     }
     this.connections.push(connection);
-    const sendHello = () => {
+    const ready = () => {
+      if (this.opened.has(connection) || !connection.open) return;
+      clearTimeout(waitForDialler);
       this.openedAt ||= Date.now();
       this.opened.add(connection);
       connection.send(this.hello());
       this.settle();
       this.emit('open', undefined);
     };
-    if (connection.open) sendHello();
-    else connection.on('open', sendHello);
-    connection.on('data', (data) => this.receive(data));
+    // The dialler may send at once. The side that answers waits until it has heard the dialler:
+    // in Chromium a message sent the moment the answering side's channel opens is sometimes lost
+    // (seen under load: the dialler never got our hello), because the dialler's end is not ready
+    // for it yet. Our dialler always says hello first; a plain PeerJS dialler may say nothing, so
+    // after a short wait we go ahead anyway.
+    let waitForDialler: ReturnType<typeof setTimeout> | undefined;
+    const outgoing = this.outgoing.has(connection);
+    const onOpen = () => {
+      if (outgoing) ready();
+      else waitForDialler = setTimeout(ready, SILENT_DIALLER_WAIT_MS);
+    };
+    if (connection.open) onOpen();
+    else connection.on('open', onOpen);
+    connection.on('data', (data) => {
+      ready();
+      this.receive(data);
+    });
     connection.on('close', () => this.detach(connection));
     // PeerJS closes a connection when ICE fails, but a remote that vanished (its tab closed or
     // crashed) often leaves ICE "disconnected" for good while the connection as a whole fails:
     // without this the remote would look online for as long as the page stays open.
     const pc = connection.peerConnection;
-    if (pc) {
-      const onState = () => {
-        if (pc.connectionState !== 'failed' && pc.connectionState !== 'closed') return;
-        pc.removeEventListener('connectionstatechange', onState);
-        this.detach(connection);
-        connection.close();
-      };
-      pc.addEventListener('connectionstatechange', onState);
-      this.stopWatching.set(connection, () => pc.removeEventListener('connectionstatechange', onState));
-    }
+    const onState = () => {
+      if (pc!.connectionState !== 'failed' && pc!.connectionState !== 'closed') return;
+      pc!.removeEventListener('connectionstatechange', onState);
+      this.detach(connection);
+      connection.close();
+    };
+    pc?.addEventListener('connectionstatechange', onState);
+    this.stopWatching.set(connection, () => {
+      clearTimeout(waitForDialler);
+      pc?.removeEventListener('connectionstatechange', onState);
+    });
     // PeerJS reports channel errors here; the close that follows is what we act on.
     connection.on('error', () => {});
   }
@@ -245,7 +265,7 @@ export class Conversation extends Emitter<ConversationEvents> {
    * by the smaller id, so a burst is not split across channels and reordered.
    */
   send(message: ControlMessage): boolean {
-    const open = this.connections.filter((c) => c.open);
+    const open = this.connections.filter((c) => c.open && this.opened.has(c));
     if (open.length === 0) return false;
     const wantOutgoing = this.host.peerId < this.remoteId;
     const preferred = open.find((c) => this.outgoing.has(c) === wantOutgoing) ?? open[open.length - 1]!;

@@ -42,8 +42,15 @@ function openControl(page: Page, remote: string) {
         const w = window as unknown as Record<string, any>;
         const conn = w.peer.connect(remote, { label: 'rtc-control', serialization: 'json', reliable: true });
         w.conn = conn;
-        conn.on('data', (data: unknown) => w.received.push(data));
-        conn.on('open', () => resolve());
+        w.receivedAt = [];
+        conn.on('data', (data: unknown) => {
+          w.received.push(data);
+          w.receivedAt.push(performance.now());
+        });
+        conn.on('open', () => {
+          w.openedAt = performance.now();
+          resolve();
+        });
       }),
     remote,
   );
@@ -81,6 +88,29 @@ describe('a plain PeerJS client', () => {
     );
     expect(await reply.jsonValue()).toMatchObject({ type: 'chat', text: 'hi plain client' });
     await expect.poll(() => widget.locator('#el [part~="sender"]').first().textContent()).toBe('Plain client');
+    expect(pageErrors(widget)).toEqual([]);
+    await Promise.all([plain.close(), widget.close()]);
+  });
+
+  it('the answering element says hello once the dialler has spoken, or after a short wait when it stays silent', async () => {
+    // Chromium sometimes loses a message sent the moment the answering side's channel opens
+    // (the dialler's end is not ready for it), so our side waits to hear the dialler first.
+    const plainId = uniqueId('plain');
+    const callId = uniqueId('widget');
+    const plain = await plainPeer(plainId);
+    const widget = await mountElement(env.context, env.server.url, 'rtc-call', { 'peer-id': callId, name: 'Widget' });
+    await waitForRtcEvent(widget, 'rtc-ready');
+    await openControl(plain, callId);
+    const hello = await plain.waitForFunction(() => {
+      const w = window as unknown as { received: { type: string }[]; receivedAt: number[]; openedAt: number };
+      const i = w.received.findIndex((m) => m.type === 'hello');
+      return i >= 0 && { message: w.received[i], afterOpen: w.receivedAt[i]! - w.openedAt, before: i };
+    });
+    const { message, afterOpen, before } = (await hello.jsonValue()) as { message: object; afterOpen: number; before: number };
+    expect(message).toMatchObject({ type: 'hello', name: 'Widget' });
+    expect(before).toBe(0);
+    // The wait is 300 ms from the element's own open, which may come a little before ours.
+    expect(afterOpen).toBeGreaterThan(200);
     expect(pageErrors(widget)).toEqual([]);
     await Promise.all([plain.close(), widget.close()]);
   });
