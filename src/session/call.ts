@@ -13,6 +13,8 @@ import { Emitter, type Unsubscribe } from './emitter.js';
 import { RtcError } from './errors.js';
 import { captureLocalMedia, captureScreen, captureTrack, stopStream } from './media.js';
 import { randomId, type ControlMessage, type RingMessage } from './protocol.js';
+import { withVideoStartBitrate } from './sdp.js';
+import { SenderPrimer } from './sender-primer.js';
 import { qualityFrom, sampleFrom, type Quality, type StatsSample } from './quality.js';
 
 export interface MediaFlags {
@@ -113,6 +115,8 @@ export class Call extends Emitter<CallEvents> {
   private released = false;
   /** Whether the connection's transceivers exist: the caller's at once, the callee's once the offer is applied. */
   private sendersReady = false;
+  /** Readies the video encoder while it rings, without sending (see hold()). */
+  private readonly primer = new SenderPrimer();
 
   private constructor(
     private readonly host: CallHost,
@@ -291,6 +295,7 @@ export class Call extends Emitter<CallEvents> {
     const connection = peer?.call(this.remoteId, this.localStream ?? new MediaStream(), {
       metadata: { callId: this.id },
       constraints: { offerToReceiveAudio: true, offerToReceiveVideo: this.video },
+      sdpTransform: (sdp: string) => withVideoStartBitrate(sdp),
     } as Parameters<Peer['call']>[2]);
     if (!connection) {
       this.emit('error', new RtcError('broker-unreachable', 'Lost the server before the call could connect.'));
@@ -341,7 +346,7 @@ export class Call extends Emitter<CallEvents> {
   adoptMedia(media: MediaConnection): boolean {
     const waiting = this.phase === 'ringing' || this.phase === 'connecting';
     if (this.media || this.heldMedia || media.peer !== this.remoteId || !waiting || this.direction !== 'incoming') return false;
-    media.answer();
+    media.answer(undefined, { sdpTransform: (sdp: string) => withVideoStartBitrate(sdp) });
     const pc = media.peerConnection;
     if (pc) {
       // Fires when the offer is applied, before PeerJS creates the answer (a microtask later):
@@ -366,12 +371,28 @@ export class Call extends Emitter<CallEvents> {
   }
 
   /**
-   * Until both sides agreed, the senders stay empty. (Black frames from a canvas to keep the
-   * encoders warm were tried: the bandwidth estimate then settles on the tiny static stream and
-   * the first real frames come later, not sooner.)
+   * Until both sides agreed, nothing is sent: the senders are emptied at once. Once the
+   * connection is negotiated, the video sender is switched off and primed (sender-primer.ts), so
+   * the first camera frame after the answer is encoded and sent as it comes. (Sending black
+   * frames while it rings was tried: the bandwidth estimate settled on the tiny static stream
+   * and the first real frames came later, not sooner.)
    */
   private hold(): void {
-    for (const sender of this.media?.peerConnection?.getSenders() ?? []) sender.replaceTrack(null).catch(() => {});
+    const pc = this.media?.peerConnection;
+    if (!pc) return;
+    for (const sender of pc.getSenders()) sender.replaceTrack(null).catch(() => {});
+    if (!this.video) return;
+    const prime = () => {
+      // The caller's connection is also `stable` before its offer is made: wait for the answer.
+      if (pc.signalingState !== 'stable' || !pc.remoteDescription || this.released) return;
+      pc.removeEventListener('signalingstatechange', prime);
+      const sender = pc.getTransceivers().find((t) => t.receiver.track.kind === 'video')?.sender;
+      // The caller knows its camera's size; the callee's camera starts at 640×480 unless told otherwise.
+      if (sender) this.primer.prime(sender, this.cameraTrack?.getSettings());
+    };
+    pc.addEventListener('signalingstatechange', prime);
+    this.disposers.push(() => pc.removeEventListener('signalingstatechange', prime));
+    prime();
   }
 
   /** Puts our tracks on the senders once both sides agreed to the call; then media flows. */
@@ -614,7 +635,8 @@ export class Call extends Emitter<CallEvents> {
     const transceiver = pc?.getTransceivers().find((t) => t.receiver.track.kind === kind);
     if (!transceiver) return;
     try {
-      await transceiver.sender.replaceTrack(track);
+      // The video sender's first track after priming also switches its encoding back on.
+      await (kind === 'video' ? this.primer.release(transceiver.sender, track) : transceiver.sender.replaceTrack(track));
     } catch {
       // The connection closed under us; end() is already on its way.
     }
@@ -673,6 +695,7 @@ export class Call extends Emitter<CallEvents> {
     clearInterval(this.statsTimer);
     for (const dispose of this.disposers.splice(0)) dispose();
     stopStream(this.localStream);
+    this.primer.stop();
     this.cameraTrack?.stop();
     this.screenTrack?.stop();
     this.cameraTrack = this.screenTrack = null;

@@ -16,6 +16,7 @@ import {
   waitForFrame,
   waitForRtcEvent,
   useEnvironment,
+  videoSender,
 } from './harness.js';
 
 const env = useEnvironment();
@@ -25,6 +26,8 @@ describe('call control over the rtc-control channel', () => {
     const [alice, bob] = await openCallTabs(env.context, env.server.url, 2);
     await ring(alice!, bob!);
     expect(await bob!.page.locator('rtc-call').getAttribute('state')).toBe('ringing');
+    // Declined once both video senders are primed, so their black-frame tracks must be stopped too.
+    for (const tab of [alice!, bob!]) await expect.poll(() => videoSender(tab.page).then((s) => s.track)).toBe('canvas');
     await clickPart(bob!.page, 'decline-button');
     expect(await waitForRtcEvent(alice!.page, 'rtc-ended')).toMatchObject({ reason: 'declined' });
     expect(await waitForRtcEvent(bob!.page, 'rtc-ended')).toMatchObject({ reason: 'declined' });
@@ -47,6 +50,8 @@ describe('call control over the rtc-control channel', () => {
     for (let i = 0; i < 3; i++) await waitForFrame(alice!.page, 'local-video');
     for (const tab of [alice!, bob!]) expect(await mediaTransport(tab.page)).toEqual({ state: 'connected', sent: 0, received: 0 });
     expect(await bob!.page.evaluate(() => (window as unknown as { __tracks: unknown[] }).__tracks.length)).toBe(0);
+    // Both video senders were readied meanwhile: one black canvas frame, with the encoding off.
+    for (const tab of [alice!, bob!]) expect(await videoSender(tab.page)).toEqual({ track: 'canvas', active: [false], liveCanvasTracks: 1, startBitrate: 800 });
     expect(await bob!.page.locator('rtc-call [part~="remote-video"]').isVisible()).toBe(false);
 
     const peerConnections = () => bob!.page.evaluate(() => (window as unknown as { __pcs: unknown[] }).__pcs.length);
@@ -55,6 +60,8 @@ describe('call control over the rtc-control channel', () => {
     await Promise.all([waitForFrame(alice!.page, 'remote-video'), waitForFrame(bob!.page, 'remote-video')]);
     // Answering reused the ringing transport instead of negotiating a new one.
     expect(await peerConnections()).toBe(before);
+    // The cameras replaced the black frames, the encodings are on, the canvas tracks are stopped.
+    for (const tab of [alice!, bob!]) expect(await videoSender(tab.page)).toEqual({ track: 'camera', active: [true], liveCanvasTracks: 0, startBitrate: 800 });
     for (const tab of [alice!, bob!]) expect((await mediaTransport(tab.page))!.sent).toBeGreaterThan(0);
     await clickPart(alice!.page, 'hangup-button');
     for (const tab of [alice!, bob!]) {

@@ -25,9 +25,11 @@ const INSTRUMENT = () => {
   const events: { type: string; detail: unknown; target: string }[] = [];
   const pcs: RTCPeerConnection[] = [];
   const tracks: MediaStreamTrack[] = [];
+  const canvasTracks: MediaStreamTrack[] = [];
   w.__events = events;
   w.__pcs = pcs;
   w.__tracks = tracks;
+  w.__canvasTracks = canvasTracks;
   for (const type of ['rtc-ready', 'rtc-incoming', 'rtc-connected', 'rtc-ended', 'rtc-state', 'rtc-error', 'rtc-message', 'rtc-file', 'rtc-typing', 'rtc-unread']) {
     window.addEventListener(
       type,
@@ -42,6 +44,13 @@ const INSTRUMENT = () => {
       pcs.push(this);
     }
   } as typeof RTCPeerConnection;
+  // Tracks the page draws itself (a call's primed sender), kept apart from captured ones.
+  const captureStream = HTMLCanvasElement.prototype.captureStream;
+  HTMLCanvasElement.prototype.captureStream = function (this: HTMLCanvasElement, frameRate?: number) {
+    const stream = captureStream.call(this, frameRate);
+    canvasTracks.push(...stream.getTracks());
+    return stream;
+  };
   const media = navigator.mediaDevices;
   if (media) {
     for (const method of ['getUserMedia', 'getDisplayMedia'] as const) {
@@ -119,10 +128,10 @@ export function clickPart(page: Page, part: string, selector = 'rtc-call') {
  */
 export function openResources(page: Page, { mediaOnly = false } = {}) {
   return page.evaluate((mediaOnly) => {
-    const w = window as unknown as { __pcs: RTCPeerConnection[]; __tracks: MediaStreamTrack[] };
+    const w = window as unknown as { __pcs: RTCPeerConnection[]; __tracks: MediaStreamTrack[]; __canvasTracks: MediaStreamTrack[] };
     const open = w.__pcs.filter((pc) => pc.connectionState !== 'closed' && pc.signalingState !== 'closed');
     return {
-      liveTracks: w.__tracks.filter((t) => t.readyState === 'live').length,
+      liveTracks: [...w.__tracks, ...w.__canvasTracks].filter((t) => t.readyState === 'live').length,
       openPeerConnections: (mediaOnly ? open.filter((pc) => pc.getTransceivers().length > 0) : open).length,
     };
   }, mediaOnly);
@@ -141,6 +150,28 @@ export function mediaTransport(page: Page) {
       if (report.type === 'inbound-rtp') received += report.bytesReceived ?? 0;
     }
     return { state: pc.connectionState, sent, received };
+  });
+}
+
+/**
+ * What the newest open media connection's video sender carries: a captured track (`camera`, which
+ * includes a shared screen), a `canvas` track the page drew, or `none`; and whether its encodings
+ * are switched on. Also how many canvas tracks are still live, and the start bitrate the remote
+ * description gives video.
+ */
+export function videoSender(page: Page) {
+  return page.evaluate(() => {
+    const w = window as unknown as { __pcs: RTCPeerConnection[]; __tracks: MediaStreamTrack[]; __canvasTracks: MediaStreamTrack[] };
+    const pc = w.__pcs.filter((pc) => pc.connectionState !== 'closed' && pc.getTransceivers().length > 0).at(-1);
+    const sender = pc?.getTransceivers().find((t) => t.receiver.track.kind === 'video')?.sender;
+    const track = sender?.track;
+    return {
+      track: !track ? 'none' : w.__tracks.includes(track) ? 'camera' : w.__canvasTracks.includes(track) ? 'canvas' : 'other',
+      active: sender?.getParameters().encodings.map((e) => e.active) ?? [],
+      liveCanvasTracks: w.__canvasTracks.filter((t) => t.readyState === 'live').length,
+      // The start bitrate the other side asked for (see src/session/sdp.ts), on its first video codec.
+      startBitrate: Number(/x-google-start-bitrate=(\d+)/.exec(pc?.remoteDescription?.sdp.split('m=video')[1] ?? '')?.[1] ?? 0),
+    };
   });
 }
 
