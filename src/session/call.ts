@@ -387,8 +387,9 @@ export class Call extends Emitter<CallEvents> {
       if (pc.signalingState !== 'stable' || !pc.remoteDescription || this.released) return;
       pc.removeEventListener('signalingstatechange', prime);
       const sender = pc.getTransceivers().find((t) => t.receiver.track.kind === 'video')?.sender;
-      // The caller knows its camera's size; the callee's camera starts at 640×480 unless told otherwise.
-      if (sender) this.primer.prime(sender, this.cameraTrack?.getSettings());
+      // The caller primes with its running camera; the callee's has not started (a black frame
+      // of 640×480, the size it starts at unless told otherwise).
+      if (sender) this.primer.prime(sender, this.cameraTrack);
     };
     pc.addEventListener('signalingstatechange', prime);
     this.disposers.push(() => pc.removeEventListener('signalingstatechange', prime));

@@ -7,40 +7,56 @@ export const DEFAULT_PICTURE = { width: 640, height: 480 } as const;
  * Chromium sets a sender's encoder up, and only then gives it bitrate, on the first frame it
  * sees. A camera frame that reaches an encoder without bitrate is dropped, so after answering
  * the first picture waits for the camera's second frame (≈ 35–50 ms later). While it rings, the
- * sender's encoding is switched off (`active: false`, so no RTP goes out) and then given one
- * black frame of the size the camera will deliver, from a canvas: the encoder is set up and,
- * once switched on, has bitrate before the camera's first frame arrives. (It also needs a start
- * bitrate that allows that size at once: sdp.ts.)
+ * sender's encoding is switched off (`active: false`, so no RTP goes out) and then given frames:
  *
- * Nothing of the camera goes near the sender until `release()`. If the browser refuses any
- * step, the sender is simply left empty, as without priming.
+ * - The caller's camera is already running (its self-view shows while it rings), so its track
+ *   goes on the switched-off sender. At the answer only the encoding is switched on, and the
+ *   encoder, asked for a key frame, can take the camera's latest frame at once.
+ * - The callee's camera must not start before it answers, so it gets one black frame of the
+ *   size its camera will deliver, from a canvas; the camera replaces it at the answer.
+ *
+ * Either way the encoder is set up and, once switched on, has bitrate before the first camera
+ * frame after the answer arrives. (It also needs a start bitrate that allows that size at once:
+ * sdp.ts.) If the browser refuses any step, the sender is simply left empty, as without priming.
  */
 export class SenderPrimer {
-  private track: CanvasCaptureMediaStreamTrack | null = null;
+  /** The black frame's track, ours to stop. */
+  private canvasTrack: CanvasCaptureMediaStreamTrack | null = null;
+  /** The caller's own camera track, put on while switched off; not ours to stop. */
+  private ownTrack: MediaStreamTrack | null = null;
   private switchedOff = false;
   private priming: Promise<void> = Promise.resolve();
   private finished = false;
 
-  /** Starts priming `sender`, which must be negotiated and carry no track. */
-  prime(sender: RTCRtpSender, size: { width?: number; height?: number } = DEFAULT_PICTURE): void {
+  /**
+   * Starts priming `sender`, which must be negotiated and carry no track, with `own` (a live
+   * camera track the call already has) or else a black frame of `size`.
+   */
+  prime(sender: RTCRtpSender, own: MediaStreamTrack | null, size: { width?: number; height?: number } = DEFAULT_PICTURE): void {
     if (this.finished || this.switchedOff) return;
-    this.priming = this.run(sender, size).catch(() => {});
+    this.priming = this.run(sender, own?.readyState === 'live' ? own : null, size).catch(() => {});
   }
 
-  private async run(sender: RTCRtpSender, size: { width?: number; height?: number }): Promise<void> {
+  private async run(sender: RTCRtpSender, own: MediaStreamTrack | null, size: { width?: number; height?: number }): Promise<void> {
     const parameters = sender.getParameters();
     if (!parameters.encodings?.length) return;
     for (const encoding of parameters.encodings) encoding.active = false;
     await sender.setParameters(parameters);
     this.switchedOff = true;
-    if (this.finished || typeof document === 'undefined') return;
+    if (this.finished) return;
+    if (own) {
+      await sender.replaceTrack(own);
+      this.ownTrack = own;
+      return;
+    }
+    if (typeof document === 'undefined') return;
     const canvas = document.createElement('canvas');
     canvas.width = size.width || DEFAULT_PICTURE.width;
     canvas.height = size.height || DEFAULT_PICTURE.height;
     const context = canvas.getContext('2d');
     const track = canvas.captureStream?.(0).getVideoTracks()[0] as CanvasCaptureMediaStreamTrack | undefined;
     if (!context || !track) return;
-    this.track = track;
+    this.canvasTrack = track;
     await sender.replaceTrack(track);
     if (this.finished) return;
     // A frame is captured only on request, and only once the track is on the sender does the
@@ -50,14 +66,15 @@ export class SenderPrimer {
   }
 
   /**
-   * Puts `track` (the camera, the screen or nothing) on `sender` and switches its encoding back
-   * on, in that order: the black frame is never sent. Resolves when both are done.
+   * Puts `track` (the camera, the screen or nothing) on `sender`, unless it is already on, and
+   * switches its encoding back on, in that order: the black frame is never sent. Resolves when
+   * both are done.
    */
   async release(sender: RTCRtpSender, track: MediaStreamTrack | null): Promise<void> {
     this.finished = true;
     await this.priming;
     try {
-      await sender.replaceTrack(track);
+      if (!track || track !== this.ownTrack) await sender.replaceTrack(track);
       if (this.switchedOff) {
         const parameters = sender.getParameters();
         for (const encoding of parameters.encodings) encoding.active = true;
@@ -72,7 +89,8 @@ export class SenderPrimer {
   /** Stops the black frame's track; for the end of a call that never got released. */
   stop(): void {
     this.finished = true;
-    this.track?.stop();
-    this.track = null;
+    this.canvasTrack?.stop();
+    this.canvasTrack = null;
+    this.ownTrack = null;
   }
 }

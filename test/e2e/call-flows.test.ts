@@ -26,8 +26,9 @@ describe('call control over the rtc-control channel', () => {
     const [alice, bob] = await openCallTabs(env.context, env.server.url, 2);
     await ring(alice!, bob!);
     expect(await bob!.page.locator('rtc-call').getAttribute('state')).toBe('ringing');
-    // Declined once both video senders are primed, so their black-frame tracks must be stopped too.
-    for (const tab of [alice!, bob!]) await expect.poll(() => videoSender(tab.page).then((s) => s.track)).toBe('canvas');
+    // Declined once both video senders are primed, so the callee's black-frame track must be stopped too.
+    await expect.poll(() => videoSender(alice!.page).then((s) => s.track)).toBe('camera');
+    await expect.poll(() => videoSender(bob!.page).then((s) => s.track)).toBe('canvas');
     await clickPart(bob!.page, 'decline-button');
     expect(await waitForRtcEvent(alice!.page, 'rtc-ended')).toMatchObject({ reason: 'declined' });
     expect(await waitForRtcEvent(bob!.page, 'rtc-ended')).toMatchObject({ reason: 'declined' });
@@ -46,12 +47,15 @@ describe('call control over the rtc-control channel', () => {
     const [alice, bob] = await openCallTabs(env.context, env.server.url, 2);
     await ring(alice!, bob!);
     for (const tab of [alice!, bob!]) await expect.poll(() => mediaTransport(tab.page).then((t) => t?.state)).toBe('connected');
-    // Alice's camera keeps producing frames over a connected transport: none of them may leave.
+    await expect.poll(() => videoSender(alice!.page).then((s) => s.track)).toBe('camera');
+    // Alice's camera keeps producing frames over a connected transport, on her sender even: none of them may leave.
     for (let i = 0; i < 3; i++) await waitForFrame(alice!.page, 'local-video');
     for (const tab of [alice!, bob!]) expect(await mediaTransport(tab.page)).toEqual({ state: 'connected', sent: 0, received: 0 });
     expect(await bob!.page.evaluate(() => (window as unknown as { __tracks: unknown[] }).__tracks.length)).toBe(0);
-    // Both video senders were readied meanwhile: one black canvas frame, with the encoding off.
-    for (const tab of [alice!, bob!]) expect(await videoSender(tab.page)).toEqual({ track: 'canvas', active: [false], liveCanvasTracks: 1, startBitrate: 800 });
+    // Both video senders were readied meanwhile, with the encoding off: the caller's with its
+    // running camera, the callee's (camera not started) with one black canvas frame.
+    expect(await videoSender(alice!.page)).toEqual({ track: 'camera', active: [false], liveCanvasTracks: 0, startBitrate: 800 });
+    expect(await videoSender(bob!.page)).toEqual({ track: 'canvas', active: [false], liveCanvasTracks: 1, startBitrate: 800 });
     expect(await bob!.page.locator('rtc-call [part~="remote-video"]').isVisible()).toBe(false);
 
     const peerConnections = () => bob!.page.evaluate(() => (window as unknown as { __pcs: unknown[] }).__pcs.length);
@@ -60,7 +64,7 @@ describe('call control over the rtc-control channel', () => {
     await Promise.all([waitForFrame(alice!.page, 'remote-video'), waitForFrame(bob!.page, 'remote-video')]);
     // Answering reused the ringing transport instead of negotiating a new one.
     expect(await peerConnections()).toBe(before);
-    // The cameras replaced the black frames, the encodings are on, the canvas tracks are stopped.
+    // The callee's camera replaced its black frame, the encodings are on, the canvas track is stopped.
     for (const tab of [alice!, bob!]) expect(await videoSender(tab.page)).toEqual({ track: 'camera', active: [true], liveCanvasTracks: 0, startBitrate: 800 });
     for (const tab of [alice!, bob!]) expect((await mediaTransport(tab.page))!.sent).toBeGreaterThan(0);
     await clickPart(alice!.page, 'hangup-button');
