@@ -11,7 +11,7 @@ import {
 import type { Conversation } from './conversation.js';
 import { Emitter, type Unsubscribe } from './emitter.js';
 import { RtcError } from './errors.js';
-import { captureLocalMedia, captureScreen, captureTrack, stopStream } from './media.js';
+import { captureLocalMedia, captureScreen, captureTrack, stopStream, warmCapture } from './media.js';
 import { randomId, type ControlMessage, type RingMessage } from './protocol.js';
 import { withVideoStartBitrate } from './sdp.js';
 import { SenderPrimer } from './sender-primer.js';
@@ -146,6 +146,7 @@ export class Call extends Emitter<CallEvents> {
 
   static fromRing(host: CallHost, remoteId: string, ring: RingMessage): Call {
     const call = new Call(host, remoteId, 'incoming', ring.video, ring.callId);
+    warmCapture();
     call.after(RING_TIMEOUT_MS + 5_000, () => call.end('timeout'), 'ring');
     return call;
   }
@@ -177,6 +178,7 @@ export class Call extends Emitter<CallEvents> {
   static fromBareMedia(host: CallHost, media: MediaConnection): Call {
     const call = new Call(host, media.peer, 'incoming', true);
     call.heldMedia = media;
+    warmCapture();
     media.on('close', () => call.end('cancelled'));
     call.after(RING_TIMEOUT_MS, () => call.end('timeout'), 'ring');
     return call;

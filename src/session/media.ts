@@ -100,6 +100,16 @@ export async function listDevices(): Promise<DeviceLists> {
   return lists;
 }
 
+/**
+ * Readies the browser's capture stack while a call rings, without opening a device: Chromium
+ * starts its capture service and lists the cameras on first use, work that otherwise falls
+ * between answer() and the first frame (≈ 60 ms of a browser's first capture here:
+ * bench/probes/cold-capture.mjs). Listing devices asks for no permission and lights no camera indicator.
+ */
+export function warmCapture(): void {
+  navigator.mediaDevices?.enumerateDevices?.().catch(() => {});
+}
+
 export function stopStream(stream: MediaStream | null | undefined): void {
   stream?.getTracks().forEach((track) => track.stop());
 }

@@ -52,6 +52,9 @@ describe('call control over the rtc-control channel', () => {
     for (let i = 0; i < 3; i++) await waitForFrame(alice!.page, 'local-video');
     for (const tab of [alice!, bob!]) expect(await mediaTransport(tab.page)).toEqual({ state: 'connected', sent: 0, received: 0 });
     expect(await bob!.page.evaluate(() => (window as unknown as { __tracks: unknown[] }).__tracks.length)).toBe(0);
+    // The callee only listed its devices, which starts the browser's capture service before the answer needs it.
+    const deviceCalls = () => bob!.page.evaluate(() => (window as unknown as { __deviceCalls: string[] }).__deviceCalls.slice());
+    expect(await deviceCalls()).toEqual(['list']);
     // Both video senders were readied meanwhile, with the encoding off: the caller's with its
     // running camera, the callee's (camera not started) with one black canvas frame.
     expect(await videoSender(alice!.page)).toEqual({ track: 'camera', active: [false], liveCanvasTracks: 0, startBitrate: 800 });
@@ -64,6 +67,7 @@ describe('call control over the rtc-control channel', () => {
     await Promise.all([waitForFrame(alice!.page, 'remote-video'), waitForFrame(bob!.page, 'remote-video')]);
     // Answering reused the ringing transport instead of negotiating a new one.
     expect(await peerConnections()).toBe(before);
+    expect(await deviceCalls()).toEqual(['list', 'capture']);
     // The callee's camera replaced its black frame, the encodings are on, the canvas track is stopped.
     for (const tab of [alice!, bob!]) expect(await videoSender(tab.page)).toEqual({ track: 'camera', active: [true], liveCanvasTracks: 0, startBitrate: 800 });
     for (const tab of [alice!, bob!]) expect((await mediaTransport(tab.page))!.sent).toBeGreaterThan(0);

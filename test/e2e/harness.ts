@@ -26,6 +26,9 @@ const INSTRUMENT = () => {
   const pcs: RTCPeerConnection[] = [];
   const tracks: MediaStreamTrack[] = [];
   const canvasTracks: MediaStreamTrack[] = [];
+  // In order: 'list' for each enumerateDevices(), 'capture' for each getUserMedia().
+  const deviceCalls: string[] = [];
+  w.__deviceCalls = deviceCalls;
   w.__events = events;
   w.__pcs = pcs;
   w.__tracks = tracks;
@@ -57,9 +60,17 @@ const INSTRUMENT = () => {
       const original = media[method]?.bind(media);
       if (!original) continue;
       media[method] = async (constraints?: MediaStreamConstraints) => {
+        if (method === 'getUserMedia') deviceCalls.push('capture');
         const stream = await original(constraints);
         tracks.push(...stream.getTracks());
         return stream;
+      };
+    }
+    const enumerate = media.enumerateDevices?.bind(media);
+    if (enumerate) {
+      media.enumerateDevices = () => {
+        deviceCalls.push('list');
+        return enumerate();
       };
     }
   }
