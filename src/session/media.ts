@@ -107,7 +107,8 @@ export async function listDevices(): Promise<DeviceLists> {
  * bench/probes/cold-capture.mjs). Listing devices asks for no permission and lights no camera indicator.
  */
 export function warmCapture(): void {
-  navigator.mediaDevices?.enumerateDevices?.().catch(() => {});
+  // globalThis: a Call may also be built where there is no navigator at all (Node, previews).
+  globalThis.navigator?.mediaDevices?.enumerateDevices?.().catch(() => {});
 }
 
 export function stopStream(stream: MediaStream | null | undefined): void {
