@@ -639,7 +639,9 @@ export class Call extends Emitter<CallEvents> {
     if (!transceiver) return;
     try {
       // The video sender's first track after priming also switches its encoding back on.
-      await (kind === 'video' ? this.primer.release(transceiver.sender, track) : transceiver.sender.replaceTrack(track));
+      await (kind === 'video'
+        ? this.primer.release(transceiver.sender, track, { fastStart: !!track && track === this.cameraTrack })
+        : transceiver.sender.replaceTrack(track));
     } catch {
       // The connection closed under us; end() is already on its way.
     }

@@ -57,8 +57,8 @@ describe('call control over the rtc-control channel', () => {
     expect(await deviceCalls()).toEqual(['list']);
     // Both video senders were readied meanwhile, with the encoding off: the caller's with its
     // running camera, the callee's (camera not started) with one black canvas frame.
-    expect(await videoSender(alice!.page)).toEqual({ track: 'camera', active: [false], liveCanvasTracks: 0, startBitrate: 800 });
-    expect(await videoSender(bob!.page)).toEqual({ track: 'canvas', active: [false], liveCanvasTracks: 1, startBitrate: 800 });
+    expect(await videoSender(alice!.page)).toEqual({ track: 'camera', active: [false], scale: [1], liveCanvasTracks: 0, startBitrate: 800 });
+    expect(await videoSender(bob!.page)).toEqual({ track: 'canvas', active: [false], scale: [1], liveCanvasTracks: 1, startBitrate: 800 });
     expect(await bob!.page.locator('rtc-call [part~="remote-video"]').isVisible()).toBe(false);
 
     const peerConnections = () => bob!.page.evaluate(() => (window as unknown as { __pcs: unknown[] }).__pcs.length);
@@ -69,7 +69,15 @@ describe('call control over the rtc-control channel', () => {
     expect(await peerConnections()).toBe(before);
     expect(await deviceCalls()).toEqual(['list', 'capture']);
     // The callee's camera replaced its black frame, the encodings are on, the canvas track is stopped.
-    for (const tab of [alice!, bob!]) expect(await videoSender(tab.page)).toEqual({ track: 'camera', active: [true], liveCanvasTracks: 0, startBitrate: 800 });
+    for (const tab of [alice!, bob!]) expect(await videoSender(tab.page)).toMatchObject({ track: 'camera', active: [true], liveCanvasTracks: 0, startBitrate: 800 });
+    // Fast start: each side switched its encoding on at half size, then went back to full size,
+    // and each side's picture reaches the other at the camera's full 640×480.
+    const encodings = (tab: typeof alice) => tab!.page.evaluate(() => (window as unknown as { __videoEncodings: unknown[] }).__videoEncodings);
+    for (const tab of [alice!, bob!]) {
+      await expect.poll(() => videoSender(tab.page).then((s) => s.scale)).toEqual([1]);
+      expect(await encodings(tab)).toEqual([[[true, 2]], [[true, 1]]]);
+      await expect.poll(() => waitForFrame(tab.page, 'remote-video')).toBe(640);
+    }
     for (const tab of [alice!, bob!]) expect((await mediaTransport(tab.page))!.sent).toBeGreaterThan(0);
     await clickPart(alice!.page, 'hangup-button');
     for (const tab of [alice!, bob!]) {

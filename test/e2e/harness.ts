@@ -47,6 +47,14 @@ const INSTRUMENT = () => {
       pcs.push(this);
     }
   } as typeof RTCPeerConnection;
+  // Every change a page makes to the encodings of a sender carrying video: [active, scaleResolutionDownBy].
+  const videoEncodings: [boolean, number][][] = [];
+  w.__videoEncodings = videoEncodings;
+  const setParameters = RTCRtpSender.prototype.setParameters;
+  RTCRtpSender.prototype.setParameters = function (this: RTCRtpSender, parameters: RTCRtpSendParameters, ...rest: unknown[]) {
+    if (this.track?.kind === 'video') videoEncodings.push(parameters.encodings.map((e) => [e.active ?? true, e.scaleResolutionDownBy ?? 1]));
+    return (setParameters as (...args: unknown[]) => Promise<void>).call(this, parameters, ...rest);
+  };
   // Tracks the page draws itself (a call's primed sender), kept apart from captured ones.
   const captureStream = HTMLCanvasElement.prototype.captureStream;
   HTMLCanvasElement.prototype.captureStream = function (this: HTMLCanvasElement, frameRate?: number) {
@@ -167,7 +175,7 @@ export function mediaTransport(page: Page) {
 /**
  * What the newest open media connection's video sender carries: a captured track (`camera`, which
  * includes a shared screen), a `canvas` track the page drew, or `none`; and whether its encodings
- * are switched on. Also how many canvas tracks are still live, and the start bitrate the remote
+ * are switched on and how much they scale the picture down. Also how many canvas tracks are still live, and the start bitrate the remote
  * description gives video.
  */
 export function videoSender(page: Page) {
@@ -179,6 +187,7 @@ export function videoSender(page: Page) {
     return {
       track: !track ? 'none' : w.__tracks.includes(track) ? 'camera' : w.__canvasTracks.includes(track) ? 'canvas' : 'other',
       active: sender?.getParameters().encodings.map((e) => e.active) ?? [],
+      scale: sender?.getParameters().encodings.map((e) => e.scaleResolutionDownBy ?? 1) ?? [],
       liveCanvasTracks: w.__canvasTracks.filter((t) => t.readyState === 'live').length,
       // The start bitrate the other side asked for (see src/session/sdp.ts), on its first video codec.
       startBitrate: Number(/x-google-start-bitrate=(\d+)/.exec(pc?.remoteDescription?.sdp.split('m=video')[1] ?? '')?.[1] ?? 0),

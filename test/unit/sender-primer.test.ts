@@ -1,0 +1,129 @@
+// The primer's order of operations and its fast start, against a recording stand-in for an
+// RTCRtpSender (the browser's own behaviour is covered end to end in test/e2e/call-flows.test.ts).
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FAST_START, SenderPrimer } from '../../src/session/sender-primer.js';
+
+interface Encoding {
+  active?: boolean;
+  scaleResolutionDownBy?: number;
+}
+
+/** What a sender was asked to do, in order; `refuse` makes setParameters reject from then on. */
+function fakeSender(encodings: Encoding[] = [{ active: true }]) {
+  const state = { track: null as unknown, encodings, refuse: false };
+  const calls: string[] = [];
+  const sender = {
+    get track() {
+      return state.track;
+    },
+    getParameters: () => ({ encodings: state.encodings.map((e) => ({ ...e })) }),
+    setParameters: vi.fn(async (parameters: { encodings: Encoding[] }) => {
+      if (state.refuse) throw new DOMException('closed', 'InvalidStateError');
+      state.encodings = parameters.encodings.map((e) => ({ ...e }));
+      calls.push(`set ${state.encodings.map((e) => `${e.active ? 'on' : 'off'}×${e.scaleResolutionDownBy ?? 1}`).join(',')}`);
+    }),
+    replaceTrack: vi.fn(async (track: unknown) => {
+      state.track = track;
+      calls.push(`track ${(track as { id?: string } | null)?.id ?? 'none'}`);
+    }),
+  };
+  return { sender: sender as unknown as RTCRtpSender, state, calls };
+}
+
+const camera = { id: 'camera', readyState: 'live' } as unknown as MediaStreamTrack;
+const screen = { id: 'screen', readyState: 'live' } as unknown as MediaStreamTrack;
+/** Lets the primer's promise chains run. */
+const settle = () => vi.advanceTimersByTimeAsync(0);
+
+describe('SenderPrimer', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('switches the encoding off before the caller\'s own camera goes on, and only on again at release', async () => {
+    const { sender, calls } = fakeSender();
+    const primer = new SenderPrimer();
+    primer.prime(sender, camera);
+    await settle();
+    expect(calls).toEqual(['set off×1', 'track camera']);
+    await primer.release(sender, camera);
+    // Already on the sender: no second replaceTrack, and no fast start unless asked for.
+    expect(calls).toEqual(['set off×1', 'track camera', 'set on×1']);
+    await vi.advanceTimersByTimeAsync(FAST_START.ms * 2);
+    expect(calls).toHaveLength(3);
+  });
+
+  it('fast start: the first pictures go out at a smaller size, then at full size after FAST_START.ms', async () => {
+    const { sender, calls } = fakeSender();
+    const primer = new SenderPrimer();
+    primer.prime(sender, null); // the callee: no camera yet, and no canvas in Node
+    await primer.release(sender, camera, { fastStart: true });
+    expect(calls).toEqual(['set off×1', 'track camera', `set on×${FAST_START.scale}`]);
+    await vi.advanceTimersByTimeAsync(FAST_START.ms - 1);
+    expect(calls).toHaveLength(3);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(calls.at(-1)).toBe('set on×1');
+    expect(calls).toHaveLength(4);
+  });
+
+  it('fast start keeps a size the host chose: it halves it, then puts it back', async () => {
+    const { sender, state } = fakeSender([{ active: true, scaleResolutionDownBy: 1.5 }]);
+    const primer = new SenderPrimer();
+    primer.prime(sender, camera);
+    await primer.release(sender, camera, { fastStart: true });
+    expect(state.encodings[0]!.scaleResolutionDownBy).toBe(1.5 * FAST_START.scale);
+    await vi.advanceTimersByTimeAsync(FAST_START.ms);
+    expect(state.encodings[0]!.scaleResolutionDownBy).toBe(1.5);
+  });
+
+  it('a screen shared during the fast start is sent at full size at once, and the timer is spent', async () => {
+    const { sender, calls } = fakeSender();
+    const primer = new SenderPrimer();
+    primer.prime(sender, camera);
+    await primer.release(sender, camera, { fastStart: true });
+    await primer.release(sender, screen);
+    expect(calls.slice(-2)).toEqual(['track screen', 'set on×1']);
+    await vi.advanceTimersByTimeAsync(FAST_START.ms * 2);
+    expect(calls.slice(-2)).toEqual(['track screen', 'set on×1']);
+  });
+
+  it('no fast start without a track (audio only) or without the encoding switched off', async () => {
+    const empty = fakeSender();
+    const first = new SenderPrimer();
+    first.prime(empty.sender, null);
+    await first.release(empty.sender, null, { fastStart: true });
+    expect(empty.calls).toEqual(['set off×1', 'track none', 'set on×1']);
+
+    // Priming never ran (the call was released before it could), so there is nothing to switch on.
+    const unprimed = fakeSender();
+    await new SenderPrimer().release(unprimed.sender, camera, { fastStart: true });
+    expect(unprimed.calls).toEqual(['track camera']);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('stop() cancels the return to full size: a call that ended leaves no timer', async () => {
+    const { sender, calls } = fakeSender();
+    const primer = new SenderPrimer();
+    primer.prime(sender, camera);
+    await primer.release(sender, camera, { fastStart: true });
+    expect(vi.getTimerCount()).toBe(1);
+    primer.stop();
+    expect(vi.getTimerCount()).toBe(0);
+    await vi.advanceTimersByTimeAsync(FAST_START.ms * 2);
+    expect(calls.at(-1)).toBe(`set on×${FAST_START.scale}`);
+  });
+
+  it('a sender that closed before the return to full size refuses quietly', async () => {
+    const { sender, state } = fakeSender();
+    const primer = new SenderPrimer();
+    primer.prime(sender, camera);
+    await primer.release(sender, camera, { fastStart: true });
+    state.refuse = true;
+    const unhandled = vi.fn();
+    process.on('unhandledRejection', unhandled);
+    await vi.advanceTimersByTimeAsync(FAST_START.ms);
+    await vi.advanceTimersByTimeAsync(0);
+    process.off('unhandledRejection', unhandled);
+    expect(unhandled).not.toHaveBeenCalled();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
