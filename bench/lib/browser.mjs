@@ -50,8 +50,8 @@ export function instrument() {
       });
     },
     /**
-     * Resolves with b.now() at the first frame with a picture presented by the video `find()`
-     * returns (requestVideoFrameCallback). Black frames do not count, for either pair: only a
+     * Resolves with { at: b.now(), size: 'width×height' } of the first frame with a picture
+     * presented by the video `find()` returns (requestVideoFrameCallback). Black frames do not count, for either pair: only a
      * camera picture is "the call has video". Polls for the element, so it may be rendered later
      * or replaced.
      */
@@ -74,13 +74,13 @@ export function instrument() {
           const probe = document.createElement('canvas');
           probe.width = probe.height = 8;
           const context = probe.getContext('2d', { willReadFrequently: true });
-          const onFrame = () => {
+          const onFrame = (_now, metadata) => {
             const at = b.now();
             context.drawImage(video, 0, 0, 8, 8);
             const pixels = context.getImageData(0, 0, 8, 8).data;
             let sum = 0;
             for (let i = 0; i < pixels.length; i += 4) sum += pixels[i] + pixels[i + 1] + pixels[i + 2];
-            if (sum > 64 * 3 * 16) finish(at);
+            if (sum > 64 * 3 * 16) finish({ at, size: `${metadata.width}×${metadata.height}` });
             else video.requestVideoFrameCallback(onFrame);
           };
           video.requestVideoFrameCallback(onFrame);
