@@ -114,12 +114,15 @@ export class SenderPrimer {
   private async fullSize(sender: RTCRtpSender, scales: (number | undefined)[]): Promise<void> {
     clearTimeout(this.restoreTimer);
     this.restore = null;
-    const parameters = sender.getParameters();
-    parameters.encodings.forEach((encoding, i) => {
-      encoding.scaleResolutionDownBy = scales[i] ?? 1;
-    });
-    // A sender whose connection closed meanwhile refuses; nothing is left to resize then.
-    await sender.setParameters(parameters).catch(() => {});
+    try {
+      const parameters = sender.getParameters();
+      parameters.encodings.forEach((encoding, i) => {
+        encoding.scaleResolutionDownBy = scales[i] ?? 1;
+      });
+      await sender.setParameters(parameters);
+    } catch {
+      // A sender whose connection closed meanwhile refuses; nothing is left to resize then.
+    }
   }
 
   /** Stops the black frame's track and any pending return to full size: the call ended. */

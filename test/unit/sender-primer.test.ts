@@ -112,12 +112,16 @@ describe('SenderPrimer', () => {
     expect(calls.at(-1)).toBe(`set on×${FAST_START.scale}`);
   });
 
-  it('a sender that closed before the return to full size refuses quietly', async () => {
+  it.each(['rejects', 'throws'])('a sender that closed before the return to full size %s quietly', async (how) => {
     const { sender, state } = fakeSender();
     const primer = new SenderPrimer();
     primer.prime(sender, camera);
     await primer.release(sender, camera, { fastStart: true });
-    state.refuse = true;
+    if (how === 'rejects') state.refuse = true;
+    else
+      sender.getParameters = () => {
+        throw new DOMException('closed', 'InvalidStateError');
+      };
     const unhandled = vi.fn();
     process.on('unhandledRejection', unhandled);
     await vi.advanceTimersByTimeAsync(FAST_START.ms);
