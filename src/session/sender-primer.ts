@@ -5,7 +5,7 @@ export const DEFAULT_PICTURE = { width: 640, height: 480 } as const;
  * The first pictures after the answer are sent at half the camera's width and height, for
  * FAST_START.ms; then at full size. A key frame of a quarter of the pixels is encoded, sent and
  * decoded sooner, and on a busy machine that is what the first picture waits for: on 2 cores,
- * call setup took ≈ 25 % less (docs/performance.md). The picture sharpens a second later, with
+ * call setup took ≈ 20 % less (docs/performance.md). The picture sharpens a second later, with
  * one more key frame, as it does anyway while the bandwidth estimate ramps up.
  */
 export const FAST_START = { scale: 2, ms: 1_000 } as const;
@@ -39,6 +39,9 @@ export class SenderPrimer {
   /** Puts the picture back to full size; set while the first pictures are sent small. */
   private restore: (() => Promise<void>) | null = null;
   private restoreTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The releases so far, in order; the next waits for them. */
+  private releasing: Promise<void> = Promise.resolve();
+  private stopped = false;
 
   /**
    * Starts priming `sender`, which must be negotiated and carry no track, with `own` (a live
@@ -81,29 +84,37 @@ export class SenderPrimer {
    * Puts `track` (the camera, the screen or nothing) on `sender`, unless it is already on, and
    * switches its encoding back on, in that order: the black frame is never sent. With
    * `fastStart` (a camera, not a screen, whose text must be legible from the first frame), the
-   * first pictures are sent smaller (FAST_START). A later call, e.g. for a shared screen, puts the
-   * picture back to full size at once. Resolves when the track and the encoding are done.
+   * first pictures are sent smaller (FAST_START). Any other track (a screen, or none) goes out at
+   * full size from its first frame: the size is put back before the track goes on. Calls run one
+   * after another, each resolving when its track and encoding are done, so a screen shared while
+   * the first release still waits on the browser is not left at the camera's fast-start size.
    */
-  async release(sender: RTCRtpSender, track: MediaStreamTrack | null, { fastStart = false } = {}): Promise<void> {
+  release(sender: RTCRtpSender, track: MediaStreamTrack | null, { fastStart = false } = {}): Promise<void> {
     this.finished = true;
+    const done = this.releasing.then(() => this.releaseNow(sender, track, fastStart && !!track));
+    this.releasing = done.catch(() => {});
+    return done;
+  }
+
+  private async releaseNow(sender: RTCRtpSender, track: MediaStreamTrack | null, fastStart: boolean): Promise<void> {
     await this.priming;
     try {
+      if (!fastStart) await this.restore?.();
       if (!track || track !== this.ownTrack) await sender.replaceTrack(track);
-      if (this.switchedOff) {
-        this.switchedOff = false;
-        const parameters = sender.getParameters();
-        const scales = parameters.encodings.map((encoding) => encoding.scaleResolutionDownBy);
-        for (const encoding of parameters.encodings) {
-          encoding.active = true;
-          if (fastStart && track) encoding.scaleResolutionDownBy = (encoding.scaleResolutionDownBy ?? 1) * FAST_START.scale;
-        }
-        await sender.setParameters(parameters);
-        if (fastStart && track) {
-          this.restore = () => this.fullSize(sender, scales);
-          this.restoreTimer = setTimeout(() => void this.restore?.(), FAST_START.ms);
-        }
-      } else {
-        await this.restore?.();
+      if (!this.switchedOff) return;
+      const parameters = sender.getParameters();
+      const scales = parameters.encodings.map((encoding) => encoding.scaleResolutionDownBy);
+      for (const encoding of parameters.encodings) {
+        encoding.active = true;
+        if (fastStart) encoding.scaleResolutionDownBy = (encoding.scaleResolutionDownBy ?? 1) * FAST_START.scale;
+      }
+      await sender.setParameters(parameters);
+      // Only once it worked: a refused switch-on is tried again by the next release.
+      this.switchedOff = false;
+      // The call may have ended while the browser worked: then nothing is left to put back.
+      if (fastStart && !this.stopped) {
+        this.restore = () => this.fullSize(sender, scales);
+        this.restoreTimer = setTimeout(() => void this.restore?.(), FAST_START.ms);
       }
     } finally {
       this.dropFrames();
@@ -127,6 +138,7 @@ export class SenderPrimer {
 
   /** Stops the black frame's track and any pending return to full size: the call ended. */
   stop(): void {
+    this.stopped = true;
     clearTimeout(this.restoreTimer);
     this.restore = null;
     this.dropFrames();

@@ -10,7 +10,8 @@ interface Encoding {
 
 /** What a sender was asked to do, in order; `refuse` makes setParameters reject from then on. */
 function fakeSender(encodings: Encoding[] = [{ active: true }]) {
-  const state = { track: null as unknown, encodings, refuse: false };
+  // `gate`: while set, setParameters waits for it, as a busy browser makes it wait.
+  const state = { track: null as unknown, encodings, refuse: false, gate: null as Promise<void> | null };
   const calls: string[] = [];
   const sender = {
     get track() {
@@ -18,6 +19,7 @@ function fakeSender(encodings: Encoding[] = [{ active: true }]) {
     },
     getParameters: () => ({ encodings: state.encodings.map((e) => ({ ...e })) }),
     setParameters: vi.fn(async (parameters: { encodings: Encoding[] }) => {
+      if (state.gate) await state.gate;
       if (state.refuse) throw new DOMException('closed', 'InvalidStateError');
       state.encodings = parameters.encodings.map((e) => ({ ...e }));
       calls.push(`set ${state.encodings.map((e) => `${e.active ? 'on' : 'off'}×${e.scaleResolutionDownBy ?? 1}`).join(',')}`);
@@ -75,15 +77,62 @@ describe('SenderPrimer', () => {
     expect(state.encodings[0]!.scaleResolutionDownBy).toBe(1.5);
   });
 
-  it('a screen shared during the fast start is sent at full size at once, and the timer is spent', async () => {
+  it('a screen shared during the fast start goes out at full size from its first frame, and the timer is spent', async () => {
     const { sender, calls } = fakeSender();
     const primer = new SenderPrimer();
     primer.prime(sender, camera);
     await primer.release(sender, camera, { fastStart: true });
     await primer.release(sender, screen);
-    expect(calls.slice(-2)).toEqual(['track screen', 'set on×1']);
+    // The size is put back before the screen goes on.
+    expect(calls.slice(-2)).toEqual(['set on×1', 'track screen']);
+    expect(vi.getTimerCount()).toBe(0);
     await vi.advanceTimersByTimeAsync(FAST_START.ms * 2);
-    expect(calls.slice(-2)).toEqual(['track screen', 'set on×1']);
+    expect(calls.slice(-2)).toEqual(['set on×1', 'track screen']);
+  });
+
+  it('a screen shared while the first release still waits on the browser is not left at the fast-start size', async () => {
+    const { sender, state, calls } = fakeSender();
+    const primer = new SenderPrimer();
+    primer.prime(sender, null);
+    await settle();
+    let open!: () => void;
+    state.gate = new Promise((resolve) => (open = resolve));
+    const first = primer.release(sender, camera, { fastStart: true });
+    const second = primer.release(sender, screen);
+    await settle();
+    state.gate = null;
+    open();
+    await Promise.all([first, second]);
+    expect(calls).toEqual(['set off×1', 'track camera', `set on×${FAST_START.scale}`, 'set on×1', 'track screen']);
+    expect(state.encodings).toEqual([{ active: true, scaleResolutionDownBy: 1 }]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('a call that ends while the switch-on still waits on the browser leaves no timer', async () => {
+    const { sender, state } = fakeSender();
+    const primer = new SenderPrimer();
+    primer.prime(sender, camera);
+    await settle();
+    let open!: () => void;
+    state.gate = new Promise((resolve) => (open = resolve));
+    const released = primer.release(sender, camera, { fastStart: true });
+    await settle();
+    primer.stop();
+    open();
+    await released;
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('a refused switch-on is tried again by the next release', async () => {
+    const { sender, state } = fakeSender();
+    const primer = new SenderPrimer();
+    primer.prime(sender, camera);
+    await settle();
+    state.refuse = true;
+    await expect(primer.release(sender, camera, { fastStart: true })).rejects.toThrow();
+    state.refuse = false;
+    await primer.release(sender, screen);
+    expect(state.encodings).toEqual([{ active: true }]);
   });
 
   it('no fast start without a track (audio only) or without the encoding switched off', async () => {
