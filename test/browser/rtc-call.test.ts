@@ -194,3 +194,30 @@ describe('Call.preview', () => {
     }
   });
 });
+
+describe('<rtc-call> while it rings', () => {
+  it('pulses with compositor-only properties, so a ringing page does not repaint every frame', async () => {
+    const peerId = uniqueId('ringing');
+    const session = new lib.RtcSession({ server: new URL(BROKER), peerId });
+    session.status = 'online';
+    lib.provideSession(session);
+    try {
+      const call = lib.Call.preview(session, 'someone', { phase: 'ringing' });
+      session.activeCall = call;
+      const element = mount({ server: BROKER, 'peer-id': peerId });
+      await until(() => element.getAttribute('state') === 'ringing', 'the ringing state');
+      const animations = element.shadowRoot!.getAnimations();
+      assert(animations.length > 0 && animations.every((a) => a.playState === 'running'), 'the ringing pulse runs');
+      // Opacity and transform run on the compositor; anything else (box-shadow, colours, sizes)
+      // makes the main thread paint 60 times a second for as long as it rings.
+      const animated = new Set(animations.flatMap((a) => (a.effect as KeyframeEffect).getKeyframes().flatMap((k) => Object.keys(k))));
+      for (const key of ['offset', 'computedOffset', 'easing', 'composite']) animated.delete(key);
+      equal([...animated].filter((p) => p !== 'opacity' && p !== 'transform').join(','), '', 'only opacity or transform is animated');
+      element.decline();
+      await until(() => element.shadowRoot!.getAnimations().length === 0, 'the pulse stops once it no longer rings');
+    } finally {
+      lib.withdrawSession(session);
+      session.destroy();
+    }
+  });
+});
