@@ -39,6 +39,15 @@ async function mediaRoundTrip() {
   return null;
 }
 
+/**
+ * The caller's (A) and callee's (B) first frames (window.__frame in each page) as one run's figures:
+ * ms from t0 on each side and on both, and the first pictures' sizes ("caller's / callee's").
+ */
+async function frameFigures(pa, pb, t0) {
+  const [a, b] = await Promise.all([pa.evaluate(() => window.__frame), pb.evaluate(() => window.__frame)]);
+  return { both: Math.max(a.at, b.at) - t0, caller: a.at - t0, callee: b.at - t0, sizes: `${a.size} / ${b.size}` };
+}
+
 /** One <rtc-call> call: A calls B, B rings for RING_MS, then answer() → first frame in A and in B. */
 export async function oursOnce({ browser, url, prepare }) {
   const a = uniqueId('ca');
@@ -64,11 +73,10 @@ export async function oursOnce({ browser, url, prepare }) {
       document.getElementById('el').answer();
       return t;
     });
-    const [fa, fb] = await Promise.all([pa.evaluate(() => window.__frame), pb.evaluate(() => window.__frame)]);
-    const [ta, tb] = [fa.at, fb.at];
+    const figures = await frameFigures(pa, pb, t0);
     const rtt = await pb.evaluate(mediaRoundTrip);
     await pa.evaluate(() => document.getElementById('el').hangup());
-    return { both: Math.max(ta, tb) - t0, caller: ta - t0, callee: tb - t0, rtt, sizes: `${fa.size} / ${fb.size}` };
+    return { ...figures, rtt };
   } finally {
     await pair.close();
   }
@@ -124,11 +132,10 @@ async function bareOnce({ browser, url, port, prepare }, captureAtAnswer) {
       window.__call.answer(window.__stream);
       return t;
     }, captureAtAnswer);
-    const [fa, fb] = await Promise.all([pa.evaluate(() => window.__frame), pb.evaluate(() => window.__frame)]);
-    const [ta, tb] = [fa.at, fb.at];
+    const figures = await frameFigures(pa, pb, t0);
     const rtt = await pb.evaluate(mediaRoundTrip);
     await pa.evaluate(() => window.__call.close());
-    return { both: Math.max(ta, tb) - t0, caller: ta - t0, callee: tb - t0, rtt, sizes: `${fa.size} / ${fb.size}` };
+    return { ...figures, rtt };
   } finally {
     await pair.close();
   }
@@ -222,8 +229,10 @@ async function interleaved(pairs, runs, log, title) {
   return results;
 }
 
+/** Every run's first picture size(s), null for a failed run. */
+const firstPicture = (r) => r.values.map((v) => v?.sizes ?? null);
 /** Each side's own time, and the size of the first picture each side showed ("caller's / callee's"). */
-const split = (r) => ({ caller: pick(r.values, 'caller'), callee: pick(r.values, 'callee'), firstPicture: r.values.map((v) => v?.sizes ?? null) });
+const split = (r) => ({ caller: pick(r.values, 'caller'), callee: pick(r.values, 'callee'), firstPicture: firstPicture(r) });
 
 export async function run(ctx) {
   const { runs, log } = ctx;
@@ -272,7 +281,7 @@ export async function run(ctx) {
       baseline: pick(bare.values, 'both'),
       baselineName: 'bare PeerJS call()/answer(stream)',
       errors: floor.errors,
-      extra: { firstPicture: floor.values.map((v) => v?.sizes ?? null) },
+      extra: { firstPicture: firstPicture(floor) },
       digits: 0,
     }),
     row({
@@ -283,7 +292,7 @@ export async function run(ctx) {
       baseline: pick(bare.values, 'both'),
       baselineName: 'bare PeerJS call()/answer(stream)',
       errors: primedFloor.errors,
-      extra: { firstPicture: primedFloor.values.map((v) => v?.sizes ?? null) },
+      extra: { firstPicture: firstPicture(primedFloor) },
       digits: 0,
     }),
   ];

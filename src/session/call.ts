@@ -640,7 +640,7 @@ export class Call extends Emitter<CallEvents> {
     try {
       // The video sender's first track after priming also switches its encoding back on.
       await (kind === 'video'
-        ? this.primer.release(transceiver.sender, track, { fastStart: !!track && track === this.cameraTrack })
+        ? this.primer.release(transceiver.sender, track, { fastStart: track === this.cameraTrack })
         : transceiver.sender.replaceTrack(track));
     } catch {
       // The connection closed under us; end() is already on its way.

@@ -154,12 +154,25 @@ describe('<rtc-call> in one page', () => {
   });
 });
 
+/** A session provided to elements without a network, as previews use it; `end()` withdraws it. */
+function offlineSession(prefix: string) {
+  const peerId = uniqueId(prefix);
+  const session = new lib.RtcSession({ server: new URL(BROKER), peerId });
+  session.status = 'online';
+  lib.provideSession(session);
+  return {
+    peerId,
+    session,
+    end() {
+      lib.withdrawSession(session);
+      session.destroy();
+    },
+  };
+}
+
 describe('Call.preview', () => {
   it('shows a connected call from given streams with no devices or network; hanging up stops them', async () => {
-    const peerId = uniqueId('preview');
-    const session = new lib.RtcSession({ server: new URL(BROKER), peerId });
-    session.status = 'online';
-    lib.provideSession(session);
+    const { peerId, session, end } = offlineSession('preview');
     const canvas = document.createElement('canvas');
     canvas.width = 160;
     canvas.height = 120;
@@ -189,18 +202,14 @@ describe('Call.preview', () => {
     } finally {
       clearInterval(draw);
       remote.getTracks().forEach((t) => t.stop());
-      lib.withdrawSession(session);
-      session.destroy();
+      end();
     }
   });
 });
 
 describe('<rtc-call> while it rings', () => {
   it('pulses with compositor-only properties, so a ringing page does not repaint every frame', async () => {
-    const peerId = uniqueId('ringing');
-    const session = new lib.RtcSession({ server: new URL(BROKER), peerId });
-    session.status = 'online';
-    lib.provideSession(session);
+    const { peerId, session, end } = offlineSession('ringing');
     try {
       const call = lib.Call.preview(session, 'someone', { phase: 'ringing' });
       session.activeCall = call;
@@ -216,8 +225,7 @@ describe('<rtc-call> while it rings', () => {
       element.decline();
       await until(() => element.shadowRoot!.getAnimations().length === 0, 'the pulse stops once it no longer rings');
     } finally {
-      lib.withdrawSession(session);
-      session.destroy();
+      end();
     }
   });
 });

@@ -184,10 +184,11 @@ export function videoSender(page: Page) {
     const pc = w.__pcs.filter((pc) => pc.connectionState !== 'closed' && pc.getTransceivers().length > 0).at(-1);
     const sender = pc?.getTransceivers().find((t) => t.receiver.track.kind === 'video')?.sender;
     const track = sender?.track;
+    const encodings = sender?.getParameters().encodings ?? [];
     return {
       track: !track ? 'none' : w.__tracks.includes(track) ? 'camera' : w.__canvasTracks.includes(track) ? 'canvas' : 'other',
-      active: sender?.getParameters().encodings.map((e) => e.active) ?? [],
-      scale: sender?.getParameters().encodings.map((e) => e.scaleResolutionDownBy ?? 1) ?? [],
+      active: encodings.map((e) => e.active),
+      scale: encodings.map((e) => e.scaleResolutionDownBy ?? 1),
       liveCanvasTracks: w.__canvasTracks.filter((t) => t.readyState === 'live').length,
       // The start bitrate the other side asked for (see src/session/sdp.ts), on its first video codec.
       startBitrate: Number(/x-google-start-bitrate=(\d+)/.exec(pc?.remoteDescription?.sdp.split('m=video')[1] ?? '')?.[1] ?? 0),

@@ -29,7 +29,16 @@ function fakeSender(encodings: Encoding[] = [{ active: true }]) {
       calls.push(`track ${(track as { id?: string } | null)?.id ?? 'none'}`);
     }),
   };
-  return { sender: sender as unknown as RTCRtpSender, state, calls };
+  /** Makes setParameters wait from now on; the function returned lets it (and later calls) go. */
+  const hold = () => {
+    let open!: () => void;
+    state.gate = new Promise((resolve) => (open = resolve));
+    return () => {
+      state.gate = null;
+      open();
+    };
+  };
+  return { sender: sender as unknown as RTCRtpSender, state, calls, hold };
 }
 
 const camera = { id: 'camera', readyState: 'live' } as unknown as MediaStreamTrack;
@@ -91,16 +100,14 @@ describe('SenderPrimer', () => {
   });
 
   it('a screen shared while the first release still waits on the browser is not left at the fast-start size', async () => {
-    const { sender, state, calls } = fakeSender();
+    const { sender, state, calls, hold } = fakeSender();
     const primer = new SenderPrimer();
     primer.prime(sender, null);
     await settle();
-    let open!: () => void;
-    state.gate = new Promise((resolve) => (open = resolve));
+    const open = hold();
     const first = primer.release(sender, camera, { fastStart: true });
     const second = primer.release(sender, screen);
     await settle();
-    state.gate = null;
     open();
     await Promise.all([first, second]);
     expect(calls).toEqual(['set off×1', 'track camera', `set on×${FAST_START.scale}`, 'set on×1', 'track screen']);
@@ -109,12 +116,11 @@ describe('SenderPrimer', () => {
   });
 
   it('a call that ends while the switch-on still waits on the browser leaves no timer', async () => {
-    const { sender, state } = fakeSender();
+    const { sender, hold } = fakeSender();
     const primer = new SenderPrimer();
     primer.prime(sender, camera);
     await settle();
-    let open!: () => void;
-    state.gate = new Promise((resolve) => (open = resolve));
+    const open = hold();
     const released = primer.release(sender, camera, { fastStart: true });
     await settle();
     primer.stop();
