@@ -237,7 +237,12 @@ export class Call extends Emitter<CallEvents> {
     if (!this.ended && !this.media) this.startMedia();
   }
 
-  private async captureMedia(video: boolean): Promise<void> {
+  /**
+   * Opens the camera and microphone. With `announce: false` the caller tells the UI itself: at
+   * the answer the tracks go on the senders first, so that the UI's re-render (its new controls)
+   * does not sit between the camera opening and its first picture leaving (docs/performance.md).
+   */
+  private async captureMedia(video: boolean, { announce = true } = {}): Promise<void> {
     const { stream, problems } = await captureLocalMedia({
       audio: true,
       video,
@@ -252,7 +257,7 @@ export class Call extends Emitter<CallEvents> {
     this.cameraTrack = stream.getVideoTracks()[0] ?? null;
     this.local = { mic: stream.getAudioTracks().length > 0, camera: !!this.cameraTrack, screen: false };
     for (const problem of problems) this.emit('error', problem);
-    this.emit('change', undefined);
+    if (announce) this.emit('change', undefined);
   }
 
   private receive(message: ControlMessage): void {
@@ -335,8 +340,9 @@ export class Call extends Emitter<CallEvents> {
         this.end('connection-lost');
       }
     });
-    await this.captureMedia(video);
+    await this.captureMedia(video, { announce: false });
     if (!this.ended) await this.release();
+    this.emit('change', undefined);
   }
 
   /**
