@@ -16,6 +16,7 @@ import { listDevices, type DeviceLists } from '../../session/media.js';
 import { icons } from '../icons.js';
 import { RtcSessionElement } from '../session-element.js';
 import { styles } from './rtc-call.styles.js';
+import { SelfViewGate } from './self-view-gate.js';
 
 const END_TEXT: Record<CallEndReason, keyof Strings> = {
   hangup: 'endedHangup',
@@ -271,10 +272,16 @@ export class RtcCall extends RtcSessionElement {
   /** Whether keyboard focus was on a control when this update began (see updated()). */
   private focusInControls = false;
 
+  /** The answering side shows its self-view once the caller's picture does (see SelfViewGate). */
+  private readonly selfViewGate = new SelfViewGate(() => this.requestUpdate());
+  /** What the gate said for this update: whether the self-view shows. */
+  private selfViewAllowed = true;
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
     this.focusInControls = !!this.shadowRoot?.activeElement?.closest('.controls');
     this.currentState = this.computeState();
+    this.selfViewAllowed = this.selfViewGate.allows(this.session.call, this.remoteVideo);
     this.tick.running = this.currentState === 'connected';
     if (this.currentState !== 'idle' && this.currentState !== 'offline' && this.devicesOpen && !this.session.call) this.devicesOpen = false;
     this.followDevices(this.devicesOpen && this.isConnected);
@@ -282,7 +289,7 @@ export class RtcCall extends RtcSessionElement {
 
   protected override updated(): void {
     const call = this.session.call;
-    this.bindStream(this.localVideo, call?.localStream ?? null);
+    this.bindStream(this.localVideo, (this.selfViewAllowed && call?.localStream) || null);
     this.bindStream(this.remoteVideo, call?.remoteStream ?? null);
     if (this.remoteVideo && this.speakerId && 'setSinkId' in this.remoteVideo) {
       const video = this.remoteVideo as HTMLVideoElement & { sinkId: string; setSinkId(id: string): Promise<void> };
@@ -318,6 +325,7 @@ export class RtcCall extends RtcSessionElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.followDevices(false);
+    this.selfViewGate.stop();
     for (const video of [this.localVideo, this.remoteVideo]) if (video) video.srcObject = null;
   }
 
@@ -499,7 +507,7 @@ export class RtcCall extends RtcSessionElement {
     // The transport (and so a remote stream) exists while it rings; no media flows before the answer.
     const answered = state === 'connecting' || state === 'connected';
     const showRemoteVideo = answered && !!call?.remoteStream?.getVideoTracks().length && (remote?.camera || remote?.screen) && video;
-    const showLocalVideo = !!call?.localStream?.getVideoTracks().length;
+    const showLocalVideo = this.selfViewAllowed && !!call?.localStream?.getVideoTracks().length;
     return html`
       <div part="base" class="call ${video ? 'video' : 'audio-only'} state-${state}">
         <div part="stage" class="stage">
