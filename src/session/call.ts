@@ -87,6 +87,14 @@ export class Call extends Emitter<CallEvents> {
   /** Local tracks as sent (the screen replaces the camera while shared). */
   localStream: MediaStream | null = null;
   remoteStream: MediaStream | null = null;
+  /**
+   * The remote stream to be, while the call rings: the receivers' tracks, on which nothing flows
+   * before the agreement (the other side's senders are empty or switched off). An element may
+   * give it to its remote player muted and invisible, so that the player is set up before the
+   * answer rather than after it (docs/performance.md); it must neither show nor play it, since a
+   * modified client can send early. The same object becomes `remoteStream` at the agreement.
+   */
+  preparedRemoteStream: MediaStream | null = null;
   local: MediaFlags = { mic: false, camera: false, screen: false };
   remote: MediaFlags = { mic: true, camera: true, screen: false };
   quality: Quality = { level: 'unknown' };
@@ -433,14 +441,14 @@ export class Call extends Emitter<CallEvents> {
    * The caller's receivers exist from its offer on, the callee's once the offer is applied.
    */
   private collectRemoteTracks(): void {
-    // Nothing of the remote reaches the page before both sides agreed: a modified client can put
-    // its tracks on the senders while it rings (or before the callee accepts), and a stream here
-    // would be shown and heard by the element. Collected at the agreement (transition) instead.
-    if (this.phase !== 'connecting' && this.phase !== 'connected') return;
     const receivers = this.media?.peerConnection?.getReceivers() ?? [];
     if (receivers.length === 0) return;
-    const stream = this.remoteStream ?? (this.remoteStream = new MediaStream());
+    const stream = this.preparedRemoteStream ?? (this.preparedRemoteStream = new MediaStream());
     for (const { track } of receivers) if (!stream.getTracks().includes(track)) stream.addTrack(track);
+    // Nothing of the remote is the call's before both sides agreed: a modified client can put its
+    // tracks on the senders while it rings (or before the callee accepts), and the element shows
+    // and plays `remoteStream`. Set at the agreement (transition) instead.
+    if (this.phase === 'connecting' || this.phase === 'connected') this.remoteStream = stream;
     this.emit('change', undefined);
   }
 

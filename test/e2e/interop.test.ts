@@ -207,20 +207,27 @@ describe('a plain PeerJS client', () => {
       undefined,
       { timeout: 15_000, polling: 100 },
     );
-    // …but the element neither plays nor shows it: no stream on any media element, nothing playing.
+    // …but the element neither shows nor plays it: its player may hold the tracks already (set up
+    // before the answer), muted and invisible, whatever the host's styles; no stream is the call's.
+    await callee.addStyleTag({ content: '#el::part(remote-video) { visibility: visible; opacity: 1; display: block; }' });
     const media = await callee.evaluate(() => {
-      const root = document.getElementById('el')!.shadowRoot!;
-      return [...root.querySelectorAll('video, audio')].map((m) => {
-        const element = m as HTMLMediaElement;
-        return { local: element.matches('[part~="local-video"]'), tracks: (element.srcObject as MediaStream | null)?.getTracks().length ?? 0 };
-      });
+      const element = document.getElementById('el') as HTMLElement & { remoteStream: MediaStream | null };
+      return {
+        remoteStream: element.remoteStream,
+        players: [...element.shadowRoot!.querySelectorAll('video, audio')]
+          .map((m) => m as HTMLMediaElement)
+          .filter((m) => !m.matches('[part~="local-video"]') && !!(m.srcObject as MediaStream | null)?.getTracks().length)
+          .map((m) => ({ muted: m.muted, visibility: getComputedStyle(m).visibility })),
+      };
     });
-    expect(media.filter((m) => !m.local && m.tracks > 0)).toEqual([]);
+    expect(media.remoteStream).toBeNull();
+    expect(media.players.filter((p) => !p.muted || p.visibility !== 'hidden')).toEqual([]);
     expect(await callee.locator('#el').getAttribute('state')).toBe('ringing');
-    // Answered, the caller is seen at once.
+    // Answered, the caller is seen and heard at once.
     await callee.locator('#el [part~="answer-button"]').click();
     await waitForRtcEvent(callee, 'rtc-connected');
     await waitForFrame(callee, 'remote-video', '#el');
+    expect(await callee.evaluate(() => (document.getElementById('el')!.shadowRoot!.querySelector('[part~="remote-video"]') as HTMLVideoElement).muted)).toBe(false);
     expect(pageErrors(callee)).toEqual([]);
     await Promise.all([plain.close(), callee.close()]);
   });

@@ -53,7 +53,15 @@ export const styles = [
       background: #000;
     }
     .tile.remote video {
+      position: absolute;
+      inset: 0;
       object-fit: contain;
+    }
+    /* No picture to show (before the answer, the camera off, a voice call). Before the answer the
+       player may hold the remote tracks already (rtc-call.ts updated()): important, so that no
+       ::part(remote-video) rule of the host's can show them. */
+    .tile.remote video.waiting {
+      visibility: hidden !important;
     }
     .tile.local {
       right: 12px;

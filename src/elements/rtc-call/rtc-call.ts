@@ -67,7 +67,7 @@ function clock(ms: number): string {
  * @csspart base - The whole call surface.
  * @csspart stage - The video area.
  * @csspart remote-tile - The remote participant's tile.
- * @csspart remote-video - The remote `<video>` (also plays remote audio).
+ * @csspart remote-video - The remote `<video>` (also plays remote audio); `visibility: hidden` while it has no picture to show.
  * @csspart remote-status - Icons for the remote's microphone, camera and screen share.
  * @csspart local-tile - The local preview tile.
  * @csspart local-video - The local preview `<video>` (mirrored unless sharing the screen).
@@ -290,7 +290,11 @@ export class RtcCall extends RtcSessionElement {
   protected override updated(): void {
     const call = this.session.call;
     this.bindStream(this.localVideo, (this.selfViewAllowed && call?.localStream) || null);
-    this.bindStream(this.remoteVideo, call?.remoteStream ?? null);
+    // While it rings the player is set up on the stream to be, muted and invisible (the `waiting`
+    // class), so that the answer only has to let it show and play (Call.preparedRemoteStream).
+    const prepared = call && !call.ended && !call.remoteStream ? call.preparedRemoteStream : null;
+    if (this.remoteVideo) this.remoteVideo.muted = !!prepared;
+    this.bindStream(this.remoteVideo, call?.remoteStream ?? prepared);
     if (this.remoteVideo && this.speakerId && 'setSinkId' in this.remoteVideo) {
       const video = this.remoteVideo as HTMLVideoElement & { sinkId: string; setSinkId(id: string): Promise<void> };
       if (video.sinkId !== this.speakerId) video.setSinkId(this.speakerId).catch(() => {});
@@ -512,7 +516,7 @@ export class RtcCall extends RtcSessionElement {
       <div part="base" class="call ${video ? 'video' : 'audio-only'} state-${state}">
         <div part="stage" class="stage">
           <div part="remote-tile" class="tile remote ${showRemoteVideo ? 'has-video' : ''}">
-            <video class="remote" part="remote-video" autoplay playsinline ?hidden=${!showRemoteVideo} aria-label=${formatPerson(t, t.videoOf, remoteName)}></video>
+            <video class="remote ${showRemoteVideo ? '' : 'waiting'}" part="remote-video" autoplay playsinline aria-label=${formatPerson(t, t.videoOf, remoteName)}></video>
             ${call && !showRemoteVideo ? html`<div part="avatar" class="avatar" aria-hidden="true">${remoteName.slice(0, 1).toUpperCase()}</div>` : nothing}
             ${call && state === 'connected'
               ? html`<div part="remote-status" class="remote-status">
