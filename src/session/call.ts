@@ -328,7 +328,7 @@ export class Call extends Emitter<CallEvents> {
     if (!this.transition({ type: 'answer' })) return;
     const video = this.video && options.video !== false;
     if (this.heldMedia) {
-      await this.captureMedia(video);
+      await this.captureMedia(video, { announce: false });
       if (this.ended) return;
       const media = this.heldMedia;
       this.heldMedia = null;
@@ -336,6 +336,7 @@ export class Call extends Emitter<CallEvents> {
       media.answer(this.localStream ?? undefined);
       this.released = true;
       this.watchMedia(media);
+      this.emit('change', undefined);
       return;
     }
     // Accept before capturing, so the caller's media is on its way while our camera starts.
@@ -724,6 +725,8 @@ export class Call extends Emitter<CallEvents> {
       media.close();
     }
     this.media = this.heldMedia = null;
+    // Only for the ringing player: an ended call has nothing to prepare (its receivers are gone).
+    this.preparedRemoteStream = null;
     const durationMs = this.connectedAt ? Date.now() - this.connectedAt : 0;
     this.emit('ended', { reason, durationMs });
     this.emit('change', undefined);

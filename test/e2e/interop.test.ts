@@ -209,25 +209,31 @@ describe('a plain PeerJS client', () => {
     );
     // …but the element neither shows nor plays it: its player may hold the tracks already (set up
     // before the answer), muted and invisible, whatever the host's styles; no stream is the call's.
-    await callee.addStyleTag({ content: '#el::part(remote-video) { visibility: visible; opacity: 1; display: block; }' });
+    await callee.addStyleTag({ content: '#el::part(remote-video) { visibility: visible !important; opacity: 1 !important; display: block !important; }' });
     const media = await callee.evaluate(() => {
       const element = document.getElementById('el') as HTMLElement & { remoteStream: MediaStream | null };
       return {
         remoteStream: element.remoteStream,
         players: [...element.shadowRoot!.querySelectorAll('video, audio')]
           .map((m) => m as HTMLMediaElement)
-          .filter((m) => !m.matches('[part~="local-video"]') && !!(m.srcObject as MediaStream | null)?.getTracks().length)
-          .map((m) => ({ muted: m.muted, visibility: getComputedStyle(m).visibility })),
+          .filter((m) => !!(m.srcObject as MediaStream | null)?.getTracks().length)
+          .map((m) => ({ local: m.matches('[part~="local-video"]'), muted: m.muted, visibility: getComputedStyle(m).visibility })),
       };
     });
     expect(media.remoteStream).toBeNull();
-    expect(media.players.filter((p) => !p.muted || p.visibility !== 'hidden')).toEqual([]);
+    // The callee has not answered: its own camera is off, so no player at all may be visible or unmuted.
+    expect(media.players.filter((p) => p.local || !p.muted || p.visibility !== 'hidden')).toEqual([]);
     expect(await callee.locator('#el').getAttribute('state')).toBe('ringing');
     // Answered, the caller is seen and heard at once.
     await callee.locator('#el [part~="answer-button"]').click();
     await waitForRtcEvent(callee, 'rtc-connected');
     await waitForFrame(callee, 'remote-video', '#el');
-    expect(await callee.evaluate(() => (document.getElementById('el')!.shadowRoot!.querySelector('[part~="remote-video"]') as HTMLVideoElement).muted)).toBe(false);
+    expect(
+      await callee.evaluate(() => {
+        const video = document.getElementById('el')!.shadowRoot!.querySelector('[part~="remote-video"]') as HTMLVideoElement;
+        return { muted: video.muted, visibility: getComputedStyle(video).visibility };
+      }),
+    ).toEqual({ muted: false, visibility: 'visible' });
     expect(pageErrors(callee)).toEqual([]);
     await Promise.all([plain.close(), callee.close()]);
   });

@@ -105,6 +105,14 @@ describe('SelfViewGate', () => {
     expect(vi.getTimerCount()).toBe(0);
     expect(pending()).toBe(0);
 
+    // Off the page while it rang, back after the answer: nothing is held back any more.
+    const third = call('incoming', 'ringing');
+    gate.allows(third, video);
+    gate.stop();
+    third.phase = 'connecting';
+    expect(gate.allows(third, video)).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+
     const { answered: second, allowed } = answer(gate, video);
     expect(allowed).toBe(false);
     second.phase = 'ended';

@@ -51,8 +51,12 @@ export class SelfViewGate {
     return false;
   }
 
-  /** Stops waiting (the call ended, the element left the page). */
+  /**
+   * Stops waiting (the call ended, the element left the page) and forgets the ringing call: an
+   * element put back on the page after the answer shows the self-view at once.
+   */
   stop(): void {
+    this.ringing = null;
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.watched) this.watched.video.cancelVideoFrameCallback(this.watched.handle);
