@@ -63,41 +63,46 @@ describe('<rtc-call> in one page', () => {
     await until(() => openPeerConnections() === 0, 'every RTCPeerConnection closed');
   });
 
-  it("the answering side shows its own camera once the caller's picture shows, the caller's from the start", async () => {
-    const a = await mountReady({ 'peer-id': uniqueId('a') });
-    const bId = uniqueId('b');
-    const b = await mountReady({ 'peer-id': bId });
-    const incoming = nextEvent(b, 'rtc-incoming');
-    a.call(bId);
-    await incoming;
-    await until(() => !part(a, 'local-tile').hidden, "the caller's self-view while it rings");
-
-    // The moment b's self-view appears: had the caller's picture (remote-video) shown by then?
-    const remote = part(b, 'remote-video') as HTMLVideoElement;
-    const tile = part(b, 'local-tile');
-    let answeredAt = 0;
-    const shown = new Promise<{ afterMs: number; remoteHadPicture: boolean }>((resolve) => {
-      const observer = new MutationObserver(() => {
-        if (tile.hidden) return;
-        observer.disconnect();
-        resolve({ afterMs: performance.now() - answeredAt, remoteHadPicture: remote.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA });
+  for (const autoAnswer of [false, true]) {
+    it(`the answering side shows its own camera once the caller's picture shows, the caller's from the start${autoAnswer ? ' (auto-answer)' : ''}`, async () => {
+      const a = await mountReady({ 'peer-id': uniqueId('a') });
+      const bId = uniqueId('b');
+      const b = await mountReady({ 'peer-id': bId, ...(autoAnswer ? { 'auto-answer': '' } : {}) });
+      // The moment b's self-view appears: had the caller's picture (remote-video) shown by then?
+      const remote = part(b, 'remote-video') as HTMLVideoElement;
+      const tile = part(b, 'local-tile');
+      let answeredAt = 0;
+      const shown = new Promise<{ afterMs: number; remoteHadPicture: boolean }>((resolve) => {
+        const observer = new MutationObserver(() => {
+          if (tile.hidden) return;
+          observer.disconnect();
+          resolve({ afterMs: performance.now() - answeredAt, remoteHadPicture: remote.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA });
+        });
+        observer.observe(tile, { attributes: true, attributeFilter: ['hidden'] });
       });
-      observer.observe(tile, { attributes: true, attributeFilter: ['hidden'] });
+      // With auto-answer the element answers right after it announces the call.
+      b.addEventListener('rtc-incoming', () => (answeredAt = performance.now()), { once: true });
+      const incoming = nextEvent(b, 'rtc-incoming');
+      const connected = nextEvent(b, 'rtc-connected');
+      a.call(bId);
+      await incoming;
+      if (!autoAnswer) {
+        await until(() => !part(a, 'local-tile').hidden, "the caller's self-view while it rings");
+        answeredAt = performance.now();
+        b.answer();
+      }
+      await connected;
+      assert(b.localStream?.getVideoTracks().length, 'the camera started at the answer');
+      const { afterMs, remoteHadPicture } = await shown;
+      assert(remoteHadPicture || afterMs >= SELF_VIEW_WAIT_MS, `self-view shown ${Math.round(afterMs)} ms after the answer, before the caller's picture`);
+      equal(((part(b, 'local-video') as HTMLVideoElement).srcObject as MediaStream | null)?.id, b.localStream!.id, 'the self-view shows the camera');
+      assert((await frame(part(b, 'local-video') as HTMLVideoElement)) > 0, 'self-view frames');
+      assert(!part(a, 'local-tile').hidden, "the caller's self-view stays");
+      a.hangup();
+      await until(() => b.getAttribute('state') === 'idle', 'b idle');
+      equal((part(b, 'local-video') as HTMLVideoElement).srcObject, null, 'the self-view lets go of the ended camera');
     });
-    const connected = nextEvent(b, 'rtc-connected');
-    answeredAt = performance.now();
-    b.answer();
-    await connected;
-    assert(b.localStream?.getVideoTracks().length, 'the camera started at the answer');
-    const { afterMs, remoteHadPicture } = await shown;
-    assert(remoteHadPicture || afterMs >= SELF_VIEW_WAIT_MS, `self-view shown ${Math.round(afterMs)} ms after the answer, before the caller's picture`);
-    equal(((part(b, 'local-video') as HTMLVideoElement).srcObject as MediaStream | null)?.id, b.localStream!.id, 'the self-view shows the camera');
-    assert((await frame(part(b, 'local-video') as HTMLVideoElement)) > 0, 'self-view frames');
-    assert(!part(a, 'local-tile').hidden, "the caller's self-view stays");
-    a.hangup();
-    await until(() => b.getAttribute('state') === 'idle', 'b idle');
-    equal((part(b, 'local-video') as HTMLVideoElement).srcObject, null, 'the self-view lets go of the ended camera');
-  });
+  }
 
   it('a bad ice-servers attribute is reported as rtc-error bad-attribute and the element stays usable', async () => {
     const element = document.createElement('rtc-call');

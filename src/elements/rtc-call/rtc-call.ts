@@ -239,6 +239,9 @@ export class RtcCall extends RtcSessionElement {
     this.ended = null;
     this.shownError = null;
     if (call.direction !== 'incoming') return;
+    // It may be answered before any render shows it ringing (auto-answer, or a host's rtc-incoming
+    // listener): the self-view gate must still see it ring.
+    this.selfViewGate.allows(call, this.remoteVideo);
     dispatchRtc(this, 'rtc-incoming', { from: call.remoteId, name: call.remoteName, video: call.video });
     if (this.autoAnswer) this.answer();
   }
