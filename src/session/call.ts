@@ -349,6 +349,9 @@ export class Call extends Emitter<CallEvents> {
         this.end('connection-lost');
       }
     });
+    // The encoding goes on while the camera opens (nothing is sent: the sender has no track).
+    const videoSender = video && this.sendersReady ? this.transceiverOf('video')?.sender : undefined;
+    if (videoSender) this.primer.switchOnEmpty(videoSender).catch(() => {});
     await this.captureMedia(video, { announce: false });
     if (!this.ended) await this.release();
     this.emit('change', undefined);
@@ -403,7 +406,7 @@ export class Call extends Emitter<CallEvents> {
       // The caller's connection is also `stable` before its offer is made: wait for the answer.
       if (pc.signalingState !== 'stable' || !pc.remoteDescription || this.released) return;
       pc.removeEventListener('signalingstatechange', prime);
-      const sender = pc.getTransceivers().find((t) => t.receiver.track.kind === 'video')?.sender;
+      const sender = this.transceiverOf('video')?.sender;
       // The caller primes with its running camera; the callee's has not started (a black frame
       // of 640×480, the size it starts at unless told otherwise).
       if (sender) this.primer.prime(sender, this.cameraTrack);
@@ -646,11 +649,15 @@ export class Call extends Emitter<CallEvents> {
     await this.replaceSenderTrack('video', track);
   }
 
+  /** The media connection's transceiver for `kind` (one of each: the offer asks for both). */
+  private transceiverOf(kind: 'audio' | 'video'): RTCRtpTransceiver | undefined {
+    return this.media?.peerConnection?.getTransceivers().find((t) => t.receiver.track.kind === kind);
+  }
+
   private async replaceSenderTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
     // Held back until the call is answered: release() puts the current tracks on then.
     if (!this.released) return;
-    const pc = this.media?.peerConnection;
-    const transceiver = pc?.getTransceivers().find((t) => t.receiver.track.kind === kind);
+    const transceiver = this.transceiverOf(kind);
     if (!transceiver) return;
     try {
       // The video sender's first track after priming also switches its encoding back on.

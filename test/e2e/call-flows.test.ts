@@ -70,13 +70,22 @@ describe('call control over the rtc-control channel', () => {
     expect(await deviceCalls()).toEqual(['list', 'capture']);
     // The callee's camera replaced its black frame, the encodings are on, the canvas track is stopped.
     for (const tab of [alice!, bob!]) expect(await videoSender(tab.page)).toMatchObject({ track: 'camera', active: [true], liveCanvasTracks: 0, startBitrate: 800 });
-    // Fast start: each side switched its encoding on at half size, then went back to full size,
-    // and each side's picture reaches the other sharper than the fast start's.
+    // Fast start: each side switched its encoding off while it rang, on at half size at the answer
+    // (the callee before its camera was on), then back to full size; and each side's picture
+    // reaches the other sharper than the fast start's.
     const encodings = (tab: typeof alice) => tab!.page.evaluate(() => (window as unknown as { __videoEncodings: unknown[] }).__videoEncodings);
     for (const tab of [alice!, bob!]) {
       // Back to full size FAST_START.ms (1 s) after the switch-on; polled with room for a busy machine.
       await expect.poll(() => videoSender(tab.page).then((s) => s.scale), { timeout: 5_000 }).toEqual([1]);
-      expect(await encodings(tab)).toEqual([[[true, 2]], [[true, 1]]]);
+      expect(await encodings(tab)).toEqual([[[false, 1]], [[true, 2]], [[true, 1]]]);
+    }
+    // What each sender carried at those moments. The caller's camera was on while it rang; the
+    // callee switched on with nothing on its sender (the black frame off, the camera not yet on),
+    // so its black frame was never sent and its camera's first frame met an encoder already on.
+    const encodingTracks = (tab: typeof alice) => tab!.page.evaluate(() => (window as unknown as { __videoEncodingTracks: string[] }).__videoEncodingTracks);
+    expect(await encodingTracks(alice)).toEqual(['none', 'camera', 'camera']);
+    expect(await encodingTracks(bob)).toEqual(['none', 'none', 'camera']);
+    for (const tab of [alice!, bob!]) {
       // Sharper than the fast start's 320 px: 640, unless Chromium itself scales down for a busy CPU.
       await expect.poll(() => waitForFrame(tab.page, 'remote-video'), { timeout: 5_000 }).toBeGreaterThan(320);
     }

@@ -47,12 +47,21 @@ const INSTRUMENT = () => {
       pcs.push(this);
     }
   } as typeof RTCPeerConnection;
-  // Every change a page makes to the encodings of a sender carrying video: [active, scaleResolutionDownBy].
+  // Every change a page makes to the encodings of a video sender, with a track on it or not (its
+  // negotiated codecs say it is one): [active, scaleResolutionDownBy]; and in __videoEncodingTracks
+  // what the sender carried at that moment ('camera' for a captured track, 'canvas', 'none').
   const videoEncodings: [boolean, number][][] = [];
+  const videoEncodingTracks: string[] = [];
   w.__videoEncodings = videoEncodings;
+  w.__videoEncodingTracks = videoEncodingTracks;
   const setParameters = RTCRtpSender.prototype.setParameters;
   RTCRtpSender.prototype.setParameters = function (this: RTCRtpSender, parameters: RTCRtpSendParameters, ...rest: unknown[]) {
-    if (this.track?.kind === 'video') videoEncodings.push(parameters.encodings.map((e) => [e.active ?? true, e.scaleResolutionDownBy ?? 1]));
+    const video = this.track?.kind === 'video' || parameters.codecs?.some((codec) => codec.mimeType.startsWith('video/'));
+    if (video) {
+      const track = this.track;
+      videoEncodingTracks.push(!track ? 'none' : tracks.includes(track) ? 'camera' : canvasTracks.includes(track) ? 'canvas' : 'other');
+      videoEncodings.push(parameters.encodings.map((e) => [e.active ?? true, e.scaleResolutionDownBy ?? 1]));
+    }
     return (setParameters as (...args: unknown[]) => Promise<void>).call(this, parameters, ...rest);
   };
   // Tracks the page draws itself (a call's primed sender), kept apart from captured ones.

@@ -76,6 +76,35 @@ describe('SenderPrimer', () => {
     expect(calls).toHaveLength(4);
   });
 
+  /** The callee's primer, primed (no camera yet, and no canvas in Node) and switched on at the answer. */
+  async function switchedOnEmpty() {
+    const { sender, calls } = fakeSender();
+    const primer = new SenderPrimer();
+    primer.prime(sender, null);
+    await primer.switchOnEmpty(sender);
+    return { sender, calls, primer };
+  }
+
+  it("switchOnEmpty: at the callee's answer the black frame comes off and the encoding goes on while the camera opens; the camera then only goes on", async () => {
+    const { sender, calls, primer } = await switchedOnEmpty();
+    // No track while switched on: nothing can be sent before the camera's first frame.
+    expect(calls).toEqual(['set off×1', 'track none', `set on×${FAST_START.scale}`]);
+    await primer.release(sender, camera, { fastStart: true });
+    expect(calls).toEqual(['set off×1', 'track none', `set on×${FAST_START.scale}`, 'track camera']);
+    await vi.advanceTimersByTimeAsync(FAST_START.ms);
+    expect(calls.at(-1)).toBe('set on×1');
+    expect(calls).toHaveLength(5);
+  });
+
+  it('switchOnEmpty, then no camera after all: the picture size is put back at once', async () => {
+    const { sender, calls, primer } = await switchedOnEmpty();
+    await primer.release(sender, null, { fastStart: true });
+    expect(calls).toEqual(['set off×1', 'track none', `set on×${FAST_START.scale}`, 'set on×1', 'track none']);
+    await vi.advanceTimersByTimeAsync(FAST_START.ms * 2);
+    expect(calls).toHaveLength(5);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('fast start keeps a size the host chose: it halves it, then puts it back', async () => {
     const { sender, state } = fakeSender([{ active: true, scaleResolutionDownBy: 1.5 }]);
     const primer = new SenderPrimer();
