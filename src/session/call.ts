@@ -221,7 +221,7 @@ export class Call extends Emitter<CallEvents> {
    * with the tracks held back, so the transport connects while it rings.
    */
   private async ring(): Promise<void> {
-    this.mediaReady = this.captureMedia(this.video);
+    this.mediaReady = this.captureMedia(this.video).then(() => this.emit('change', undefined));
     try {
       await this.conversation.connect();
     } catch (reason) {
@@ -246,11 +246,11 @@ export class Call extends Emitter<CallEvents> {
   }
 
   /**
-   * Opens the camera and microphone. With `announce: false` the caller tells the UI itself: at
-   * the answer the tracks go on the senders first, so that the UI's re-render (its new controls)
-   * does not sit between the camera opening and its first picture leaving (docs/performance.md).
+   * Opens the camera and microphone. The UI is told by whoever called: at the answer the tracks go
+   * on the senders first, so that the UI's re-render (its new controls) does not sit between the
+   * camera opening and its first picture leaving (docs/performance.md).
    */
-  private async captureMedia(video: boolean, { announce = true } = {}): Promise<void> {
+  private async captureMedia(video: boolean): Promise<void> {
     const { stream, problems } = await captureLocalMedia({
       audio: true,
       video,
@@ -265,7 +265,6 @@ export class Call extends Emitter<CallEvents> {
     this.cameraTrack = stream.getVideoTracks()[0] ?? null;
     this.local = { mic: stream.getAudioTracks().length > 0, camera: !!this.cameraTrack, screen: false };
     for (const problem of problems) this.emit('error', problem);
-    if (announce) this.emit('change', undefined);
   }
 
   private receive(message: ControlMessage): void {
@@ -328,7 +327,7 @@ export class Call extends Emitter<CallEvents> {
     if (!this.transition({ type: 'answer' })) return;
     const video = this.video && options.video !== false;
     if (this.heldMedia) {
-      await this.captureMedia(video, { announce: false });
+      await this.captureMedia(video);
       if (this.ended) return;
       const media = this.heldMedia;
       this.heldMedia = null;
@@ -352,7 +351,7 @@ export class Call extends Emitter<CallEvents> {
     // The encoding goes on while the camera opens (nothing is sent: the sender has no track).
     const videoSender = video && this.sendersReady ? this.transceiverOf('video')?.sender : undefined;
     if (videoSender) this.primer.switchOnEmpty(videoSender).catch(() => {});
-    await this.captureMedia(video, { announce: false });
+    await this.captureMedia(video);
     if (!this.ended) await this.release();
     this.emit('change', undefined);
   }

@@ -52,14 +52,17 @@ const INSTRUMENT = () => {
   // what the sender carried at that moment ('camera' for a captured track, 'canvas', 'none').
   const videoEncodings: [boolean, number][][] = [];
   const videoEncodingTracks: string[] = [];
+  /** What a sender carries: a captured track (`camera`, a shared screen too), a `canvas` track the page drew, or `none`. */
+  const trackKind = (track: MediaStreamTrack | null | undefined) =>
+    !track ? 'none' : tracks.includes(track) ? 'camera' : canvasTracks.includes(track) ? 'canvas' : 'other';
+  w.__trackKind = trackKind;
   w.__videoEncodings = videoEncodings;
   w.__videoEncodingTracks = videoEncodingTracks;
   const setParameters = RTCRtpSender.prototype.setParameters;
   RTCRtpSender.prototype.setParameters = function (this: RTCRtpSender, parameters: RTCRtpSendParameters, ...rest: unknown[]) {
     const video = this.track?.kind === 'video' || parameters.codecs?.some((codec) => codec.mimeType.startsWith('video/'));
     if (video) {
-      const track = this.track;
-      videoEncodingTracks.push(!track ? 'none' : tracks.includes(track) ? 'camera' : canvasTracks.includes(track) ? 'canvas' : 'other');
+      videoEncodingTracks.push(trackKind(this.track));
       videoEncodings.push(parameters.encodings.map((e) => [e.active ?? true, e.scaleResolutionDownBy ?? 1]));
     }
     return (setParameters as (...args: unknown[]) => Promise<void>).call(this, parameters, ...rest);
@@ -156,7 +159,7 @@ export function clickPart(page: Page, part: string, selector = 'rtc-call') {
  */
 export function openResources(page: Page, { mediaOnly = false } = {}) {
   return page.evaluate((mediaOnly) => {
-    const w = window as unknown as { __pcs: RTCPeerConnection[]; __tracks: MediaStreamTrack[]; __canvasTracks: MediaStreamTrack[] };
+    const w = window as unknown as { __pcs: RTCPeerConnection[]; __tracks: MediaStreamTrack[]; __canvasTracks: MediaStreamTrack[]; __trackKind: (track: MediaStreamTrack | null | undefined) => string };
     const open = w.__pcs.filter((pc) => pc.connectionState !== 'closed' && pc.signalingState !== 'closed');
     return {
       liveTracks: [...w.__tracks, ...w.__canvasTracks].filter((t) => t.readyState === 'live').length,
@@ -189,13 +192,13 @@ export function mediaTransport(page: Page) {
  */
 export function videoSender(page: Page) {
   return page.evaluate(() => {
-    const w = window as unknown as { __pcs: RTCPeerConnection[]; __tracks: MediaStreamTrack[]; __canvasTracks: MediaStreamTrack[] };
+    const w = window as unknown as { __pcs: RTCPeerConnection[]; __tracks: MediaStreamTrack[]; __canvasTracks: MediaStreamTrack[]; __trackKind: (track: MediaStreamTrack | null | undefined) => string };
     const pc = w.__pcs.filter((pc) => pc.connectionState !== 'closed' && pc.getTransceivers().length > 0).at(-1);
     const sender = pc?.getTransceivers().find((t) => t.receiver.track.kind === 'video')?.sender;
     const track = sender?.track;
     const encodings = sender?.getParameters().encodings ?? [];
     return {
-      track: !track ? 'none' : w.__tracks.includes(track) ? 'camera' : w.__canvasTracks.includes(track) ? 'canvas' : 'other',
+      track: w.__trackKind(track),
       active: encodings.map((e) => e.active),
       scale: encodings.map((e) => e.scaleResolutionDownBy ?? 1),
       liveCanvasTracks: w.__canvasTracks.filter((t) => t.readyState === 'live').length,

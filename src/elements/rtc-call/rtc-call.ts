@@ -295,9 +295,9 @@ export class RtcCall extends RtcSessionElement {
     this.bindStream(this.localVideo, (this.selfViewAllowed && call?.localStream) || null);
     // While it rings the player is set up on the stream to be, muted and invisible (the `waiting`
     // class), so that the answer only has to let it show and play (Call.preparedRemoteStream).
-    const prepared = call && !call.ended && !call.remoteStream ? call.preparedRemoteStream : null;
-    if (this.remoteVideo) this.remoteVideo.muted = !!prepared;
-    this.bindStream(this.remoteVideo, call?.remoteStream ?? prepared);
+    const remote = call?.remoteStream ?? call?.preparedRemoteStream ?? null;
+    if (this.remoteVideo) this.remoteVideo.muted = !!remote && !call?.remoteStream;
+    this.bindStream(this.remoteVideo, remote);
     if (this.remoteVideo && this.speakerId && 'setSinkId' in this.remoteVideo) {
       const video = this.remoteVideo as HTMLVideoElement & { sinkId: string; setSinkId(id: string): Promise<void> };
       if (video.sinkId !== this.speakerId) video.setSinkId(this.speakerId).catch(() => {});
