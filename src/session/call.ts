@@ -348,7 +348,8 @@ export class Call extends Emitter<CallEvents> {
         this.end('connection-lost');
       }
     });
-    // The encoding goes on while the camera opens (nothing is sent: the sender has no track).
+    // Priming switched the encoding on while it rang, with nothing on the sender; if the answer
+    // came first, it goes on now, while the camera opens (still nothing to send).
     const videoSender = video && this.sendersReady ? this.transceiverOf('video')?.sender : undefined;
     if (videoSender) this.primer.switchOnEmpty(videoSender).catch(() => {});
     await this.captureMedia(video);
@@ -391,8 +392,9 @@ export class Call extends Emitter<CallEvents> {
 
   /**
    * Until both sides agreed, nothing is sent: the senders are emptied at once. Once the
-   * connection is negotiated, the video sender is switched off and primed (sender-primer.ts), so
-   * the first camera frame after the answer is encoded and sent as it comes. (Sending black
+   * connection is negotiated, the video sender is primed (sender-primer.ts): its encoder sees a
+   * frame while switched off, then it is switched on with nothing on it, so that at the answer
+   * the camera only goes on and its first frame is encoded and sent as it comes. (Sending black
    * frames while it rings was tried: the bandwidth estimate settled on the tiny static stream
    * and the first real frames came later, not sooner.)
    */

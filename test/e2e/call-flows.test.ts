@@ -26,9 +26,8 @@ describe('call control over the rtc-control channel', () => {
     const [alice, bob] = await openCallTabs(env.context, env.server.url, 2);
     await ring(alice!, bob!);
     expect(await bob!.page.locator('rtc-call').getAttribute('state')).toBe('ringing');
-    // Declined once both video senders are primed, so the callee's black-frame track must be stopped too.
-    await expect.poll(() => videoSender(alice!.page).then((s) => s.track)).toBe('camera');
-    await expect.poll(() => videoSender(bob!.page).then((s) => s.track)).toBe('canvas');
+    // Declined once both video senders are primed and switched on (their frames taken off again).
+    for (const tab of [alice!, bob!]) await expect.poll(() => videoSender(tab.page).then((s) => s.active), { timeout: 10_000 }).toEqual([true]);
     await clickPart(bob!.page, 'decline-button');
     expect(await waitForRtcEvent(alice!.page, 'rtc-ended')).toMatchObject({ reason: 'declined' });
     expect(await waitForRtcEvent(bob!.page, 'rtc-ended')).toMatchObject({ reason: 'declined' });
@@ -47,18 +46,25 @@ describe('call control over the rtc-control channel', () => {
     const [alice, bob] = await openCallTabs(env.context, env.server.url, 2);
     await ring(alice!, bob!);
     for (const tab of [alice!, bob!]) await expect.poll(() => mediaTransport(tab.page).then((t) => t?.state), { timeout: 10_000 }).toBe('connected');
-    await expect.poll(() => videoSender(alice!.page).then((s) => s.track)).toBe('camera');
-    // Alice's camera keeps producing frames over a connected transport, on her sender even: none of them may leave.
+    // Both video senders are readied while it rings (src/session/sender-primer.ts): each is
+    // switched off, given a frame (the caller's running camera, the callee's one black canvas
+    // frame: its camera has not started), and once its encoder took that in, emptied and switched
+    // on at the fast-start size. Nothing is on either sender then.
+    for (const tab of [alice!, bob!]) await expect.poll(() => videoSender(tab.page), { timeout: 10_000 }).toEqual({ track: 'none', active: [true], scale: [2], liveCanvasTracks: 0, startBitrate: 800 });
+    const encodings = (tab: typeof alice) => tab!.page.evaluate(() => (window as unknown as { __videoEncodings: unknown[] }).__videoEncodings);
+    const encodingTracks = (tab: typeof alice) => tab!.page.evaluate(() => (window as unknown as { __videoEncodingTracks: string[] }).__videoEncodingTracks);
+    for (const tab of [alice!, bob!]) {
+      expect(await encodings(tab)).toEqual([[[false, 1]], [[true, 2]]]);
+      expect(await encodingTracks(tab)).toEqual(['none', 'none']);
+    }
+    // Alice's camera keeps producing frames over a connected transport, with her encoding on: not
+    // one packet may leave, from either side.
     for (let i = 0; i < 3; i++) await waitForFrame(alice!.page, 'local-video');
-    for (const tab of [alice!, bob!]) expect(await mediaTransport(tab.page)).toEqual({ state: 'connected', sent: 0, received: 0 });
+    for (const tab of [alice!, bob!]) expect(await mediaTransport(tab.page)).toEqual({ state: 'connected', sent: 0, received: 0, packets: 0 });
     expect(await bob!.page.evaluate(() => (window as unknown as { __tracks: unknown[] }).__tracks.length)).toBe(0);
     // The callee only listed its devices, which starts the browser's capture service before the answer needs it.
     const deviceCalls = () => bob!.page.evaluate(() => (window as unknown as { __deviceCalls: string[] }).__deviceCalls.slice());
     expect(await deviceCalls()).toEqual(['list']);
-    // Both video senders were readied meanwhile, with the encoding off: the caller's with its
-    // running camera, the callee's (camera not started) with one black canvas frame.
-    expect(await videoSender(alice!.page)).toEqual({ track: 'camera', active: [false], scale: [1], liveCanvasTracks: 0, startBitrate: 800 });
-    expect(await videoSender(bob!.page)).toEqual({ track: 'canvas', active: [false], scale: [1], liveCanvasTracks: 1, startBitrate: 800 });
     expect(await bob!.page.locator('rtc-call [part~="remote-video"]').isVisible()).toBe(false);
 
     const peerConnections = () => bob!.page.evaluate(() => (window as unknown as { __pcs: unknown[] }).__pcs.length);
@@ -70,21 +76,15 @@ describe('call control over the rtc-control channel', () => {
     expect(await deviceCalls()).toEqual(['list', 'capture']);
     // The callee's camera replaced its black frame, the encodings are on, the canvas track is stopped.
     for (const tab of [alice!, bob!]) expect(await videoSender(tab.page)).toMatchObject({ track: 'camera', active: [true], liveCanvasTracks: 0, startBitrate: 800 });
-    // Fast start: each side switched its encoding off while it rang, on at half size at the answer
-    // (the callee before its camera was on), then back to full size; and each side's picture
-    // reaches the other sharper than the fast start's.
-    const encodings = (tab: typeof alice) => tab!.page.evaluate(() => (window as unknown as { __videoEncodings: unknown[] }).__videoEncodings);
+    // Fast start: the answer only put each camera on, with no change of encoding; the first
+    // pictures went out at half size, and FAST_START.ms (1 s) after the camera went on, back to
+    // full size (polled with room for a busy machine). Each side's picture then reaches the other
+    // sharper than the fast start's.
     for (const tab of [alice!, bob!]) {
-      // Back to full size FAST_START.ms (1 s) after the switch-on; polled with room for a busy machine.
       await expect.poll(() => videoSender(tab.page).then((s) => s.scale), { timeout: 5_000 }).toEqual([1]);
       expect(await encodings(tab)).toEqual([[[false, 1]], [[true, 2]], [[true, 1]]]);
+      expect(await encodingTracks(tab)).toEqual(['none', 'none', 'camera']);
     }
-    // What each sender carried at those moments. The caller's camera was on while it rang; the
-    // callee switched on with nothing on its sender (the black frame off, the camera not yet on),
-    // so its black frame was never sent and its camera's first frame met an encoder already on.
-    const encodingTracks = (tab: typeof alice) => tab!.page.evaluate(() => (window as unknown as { __videoEncodingTracks: string[] }).__videoEncodingTracks);
-    expect(await encodingTracks(alice)).toEqual(['none', 'camera', 'camera']);
-    expect(await encodingTracks(bob)).toEqual(['none', 'none', 'camera']);
     for (const tab of [alice!, bob!]) {
       // Sharper than the fast start's 320 px: 640, unless Chromium itself scales down for a busy CPU.
       await expect.poll(() => waitForFrame(tab.page, 'remote-video'), { timeout: 5_000 }).toBeGreaterThan(320);

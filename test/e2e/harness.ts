@@ -168,7 +168,7 @@ export function openResources(page: Page, { mediaOnly = false } = {}) {
   }, mediaOnly);
 }
 
-/** The page's newest open media RTCPeerConnection: its state and the RTP bytes it sent and received. */
+/** The page's newest open media RTCPeerConnection: its state, the RTP bytes it sent and received, and the RTP packets it sent (padding included). */
 export function mediaTransport(page: Page) {
   return page.evaluate(async () => {
     const w = window as unknown as { __pcs: RTCPeerConnection[] };
@@ -176,11 +176,15 @@ export function mediaTransport(page: Page) {
     if (!pc) return null;
     let sent = 0;
     let received = 0;
+    let packets = 0;
     for (const report of (await pc.getStats()).values()) {
-      if (report.type === 'outbound-rtp') sent += report.bytesSent ?? 0;
+      if (report.type === 'outbound-rtp') {
+        sent += report.bytesSent ?? 0;
+        packets += report.packetsSent ?? 0;
+      }
       if (report.type === 'inbound-rtp') received += report.bytesReceived ?? 0;
     }
-    return { state: pc.connectionState, sent, received };
+    return { state: pc.connectionState, sent, received, packets };
   });
 }
 

@@ -1,17 +1,20 @@
 // The primer's order of operations and its fast start, against a recording stand-in for an
 // RTCRtpSender (the browser's own behaviour is covered end to end in test/e2e/call-flows.test.ts).
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FAST_START, SenderPrimer } from '../../src/session/sender-primer.js';
+import { FAST_START, PRIME_CHECK, SenderPrimer } from '../../src/session/sender-primer.js';
 
 interface Encoding {
   active?: boolean;
   scaleResolutionDownBy?: number;
 }
 
-/** What a sender was asked to do, in order; `refuse` makes setParameters reject from then on. */
+/**
+ * What a sender was asked to do, in order; `refuse` makes setParameters reject from then on. Its
+ * stats say the encoder took a frame in once a track has been on it, unless `blind`.
+ */
 function fakeSender(encodings: Encoding[] = [{ active: true }]) {
   // `gate`: while set, setParameters waits for it, as a busy browser makes it wait.
-  const state = { track: null as unknown, encodings, refuse: false, gate: null as Promise<void> | null };
+  const state = { track: null as unknown, encodings, refuse: false, gate: null as Promise<void> | null, frames: 0, blind: false };
   const calls: string[] = [];
   const sender = {
     get track() {
@@ -26,6 +29,7 @@ function fakeSender(encodings: Encoding[] = [{ active: true }]) {
     }),
     replaceTrack: vi.fn(async (track: unknown) => {
       state.track = track;
+      if (track && !state.blind) state.frames += 1;
       calls.push(`track ${(track as { id?: string } | null)?.id ?? 'none'}`);
     }),
   };
@@ -38,6 +42,9 @@ function fakeSender(encodings: Encoding[] = [{ active: true }]) {
       open();
     };
   };
+  Object.assign(sender, {
+    getStats: vi.fn(async () => new Map([['source', { type: 'media-source', kind: 'video', frames: state.frames }]])),
+  });
   return { sender: sender as unknown as RTCRtpSender, state, calls, hold };
 }
 
@@ -213,5 +220,97 @@ describe('SenderPrimer', () => {
     process.off('unhandledRejection', unhandled);
     expect(unhandled).not.toHaveBeenCalled();
     expect(vi.getTimerCount()).toBe(0);
+  });
+  describe('switched on while it rings, once the encoder saw a frame', () => {
+    it("the caller's camera comes off and the encoding goes on at the fast-start size; the answer only puts the camera back", async () => {
+      const { sender, calls, state } = fakeSender();
+      const primer = new SenderPrimer();
+      primer.prime(sender, camera);
+      await settle();
+      expect(calls).toEqual(['set off×1', 'track camera']);
+      await vi.advanceTimersByTimeAsync(PRIME_CHECK.ms);
+      // Nothing on the sender while switched on: nothing can be sent before the answer.
+      expect(calls).toEqual(['set off×1', 'track camera', 'track none', `set on×${FAST_START.scale}`]);
+      expect(state.track).toBeNull();
+      // It may ring much longer than the fast start lasts: the fast start counts from the answer.
+      await vi.advanceTimersByTimeAsync(FAST_START.ms * 3);
+      expect(calls).toHaveLength(4);
+      expect(vi.getTimerCount()).toBe(0);
+      await primer.release(sender, camera, { fastStart: true });
+      expect(calls.slice(4)).toEqual(['track camera']);
+      await vi.advanceTimersByTimeAsync(FAST_START.ms - 1);
+      expect(calls).toHaveLength(5);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(calls.slice(5)).toEqual(['set on×1']);
+    });
+
+    it("the callee's black frame comes off the same way, and its canvas track is stopped", async () => {
+      const track = { id: 'black', readyState: 'live', stop: vi.fn(), requestFrame: vi.fn() };
+      const canvas = { width: 0, height: 0, getContext: () => ({ fillRect: vi.fn() }), captureStream: () => ({ getVideoTracks: () => [track] }) };
+      vi.stubGlobal('document', { createElement: () => canvas });
+      try {
+        const { sender, calls } = fakeSender();
+        const primer = new SenderPrimer();
+        primer.prime(sender, null);
+        await vi.advanceTimersByTimeAsync(PRIME_CHECK.ms);
+        expect(calls).toEqual(['set off×1', 'track black', 'track none', `set on×${FAST_START.scale}`]);
+        expect(track.requestFrame).toHaveBeenCalledOnce();
+        expect(track.stop).toHaveBeenCalledOnce();
+        // The answer: already on, so the camera only goes on.
+        await primer.switchOnEmpty(sender);
+        await primer.release(sender, camera, { fastStart: true });
+        expect(calls.slice(4)).toEqual(['track none', 'track camera']);
+        primer.stop();
+        expect(vi.getTimerCount()).toBe(0);
+      } finally {
+        vi.unstubAllGlobals();
+      }
+    });
+
+    it('a sender that never reports a frame keeps it until the answer, which then switches on as before', async () => {
+      const { sender, calls, state } = fakeSender();
+      state.blind = true;
+      const primer = new SenderPrimer();
+      primer.prime(sender, camera);
+      await vi.advanceTimersByTimeAsync(PRIME_CHECK.ms * PRIME_CHECK.tries);
+      expect(calls).toEqual(['set off×1', 'track camera']);
+      expect(vi.getTimerCount()).toBe(0);
+      await primer.release(sender, camera, { fastStart: true });
+      expect(calls).toEqual(['set off×1', 'track camera', `set on×${FAST_START.scale}`]);
+    });
+
+    it('an answer before the check ends the wait at once', async () => {
+      const { sender, calls } = fakeSender();
+      const primer = new SenderPrimer();
+      primer.prime(sender, camera);
+      await settle();
+      // No timer is advanced: a release that waited for the check would never resolve here.
+      await primer.release(sender, camera, { fastStart: true });
+      expect(calls).toEqual(['set off×1', 'track camera', `set on×${FAST_START.scale}`]);
+      primer.stop();
+      expect(vi.getTimerCount()).toBe(0);
+    });
+
+    it('a call that ends while priming waits leaves no timer and switches nothing on', async () => {
+      const { sender, calls } = fakeSender();
+      const primer = new SenderPrimer();
+      primer.prime(sender, camera);
+      await settle();
+      primer.stop();
+      expect(vi.getTimerCount()).toBe(0);
+      await vi.advanceTimersByTimeAsync(PRIME_CHECK.ms * PRIME_CHECK.tries);
+      expect(calls).toEqual(['set off×1', 'track camera']);
+    });
+
+    it('priming runs once, however often it is asked', async () => {
+      const { sender, calls } = fakeSender();
+      const primer = new SenderPrimer();
+      primer.prime(sender, camera);
+      primer.prime(sender, camera);
+      await vi.advanceTimersByTimeAsync(PRIME_CHECK.ms);
+      primer.prime(sender, camera);
+      await vi.advanceTimersByTimeAsync(PRIME_CHECK.ms);
+      expect(calls).toEqual(['set off×1', 'track camera', 'track none', `set on×${FAST_START.scale}`]);
+    });
   });
 });
