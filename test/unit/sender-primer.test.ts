@@ -58,10 +58,7 @@ describe('SenderPrimer', () => {
   afterEach(() => vi.useRealTimers());
 
   it('switches the encoding off before the caller\'s own camera goes on, and only on again at release', async () => {
-    const { sender, calls } = fakeSender();
-    const primer = new SenderPrimer();
-    primer.prime(sender, camera);
-    await settle();
+    const { sender, calls, primer } = await ringingCaller();
     expect(calls).toEqual(['set off×1', 'track camera']);
     await primer.release(sender, camera);
     // Already on the sender: no second replaceTrack, and no fast start unless asked for.
@@ -82,6 +79,15 @@ describe('SenderPrimer', () => {
     expect(calls.at(-1)).toBe('set on×1');
     expect(calls).toHaveLength(4);
   });
+
+  /** The caller's primer, priming with its running camera; no check has run yet. */
+  async function ringingCaller() {
+    const fake = fakeSender();
+    const primer = new SenderPrimer();
+    primer.prime(fake.sender, camera);
+    await settle();
+    return { ...fake, primer };
+  }
 
   /** The callee's primer, primed (no camera yet, and no canvas in Node) and switched on at the answer. */
   async function switchedOnEmpty() {
@@ -152,10 +158,7 @@ describe('SenderPrimer', () => {
   });
 
   it('a call that ends while the switch-on still waits on the browser leaves no timer', async () => {
-    const { sender, hold } = fakeSender();
-    const primer = new SenderPrimer();
-    primer.prime(sender, camera);
-    await settle();
+    const { sender, hold, primer } = await ringingCaller();
     const open = hold();
     const released = primer.release(sender, camera, { fastStart: true });
     await settle();
@@ -166,10 +169,7 @@ describe('SenderPrimer', () => {
   });
 
   it('a refused switch-on is tried again by the next release', async () => {
-    const { sender, state } = fakeSender();
-    const primer = new SenderPrimer();
-    primer.prime(sender, camera);
-    await settle();
+    const { sender, state, primer } = await ringingCaller();
     state.refuse = true;
     await expect(primer.release(sender, camera, { fastStart: true })).rejects.toThrow();
     state.refuse = false;
@@ -223,10 +223,7 @@ describe('SenderPrimer', () => {
   });
   describe('switched on while it rings, once the encoder saw a frame', () => {
     it("the caller's camera comes off and the encoding goes on at the fast-start size; the answer only puts the camera back", async () => {
-      const { sender, calls, state } = fakeSender();
-      const primer = new SenderPrimer();
-      primer.prime(sender, camera);
-      await settle();
+      const { sender, calls, state, primer } = await ringingCaller();
       expect(calls).toEqual(['set off×1', 'track camera']);
       await vi.advanceTimersByTimeAsync(PRIME_CHECK.ms);
       // Nothing on the sender while switched on: nothing can be sent before the answer.
@@ -280,10 +277,7 @@ describe('SenderPrimer', () => {
     });
 
     it('an answer before the check ends the wait at once', async () => {
-      const { sender, calls } = fakeSender();
-      const primer = new SenderPrimer();
-      primer.prime(sender, camera);
-      await settle();
+      const { sender, calls, primer } = await ringingCaller();
       // No timer is advanced: a release that waited for the check would never resolve here.
       await primer.release(sender, camera, { fastStart: true });
       expect(calls).toEqual(['set off×1', 'track camera', `set on×${FAST_START.scale}`]);
@@ -292,10 +286,7 @@ describe('SenderPrimer', () => {
     });
 
     it('a call that ends while priming waits leaves no timer and switches nothing on', async () => {
-      const { sender, calls } = fakeSender();
-      const primer = new SenderPrimer();
-      primer.prime(sender, camera);
-      await settle();
+      const { calls, primer } = await ringingCaller();
       primer.stop();
       expect(vi.getTimerCount()).toBe(0);
       await vi.advanceTimersByTimeAsync(PRIME_CHECK.ms * PRIME_CHECK.tries);
