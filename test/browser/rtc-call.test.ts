@@ -72,16 +72,29 @@ describe('<rtc-call> in one page', () => {
       const remote = part(b, 'remote-video') as HTMLVideoElement;
       const tile = part(b, 'local-tile');
       let answeredAt = 0;
+      // The player's own word that a frame was presented: readyState alone can lag behind it, since
+      // Chromium posts the two to the page separately (CI once saw the gate open on a presented
+      // frame while readyState still said HAVE_NOTHING). Registered at rtc-incoming, before the
+      // element's own callback, so it runs first when both fire on the same frame.
+      let remotePresented = false;
       const shown = new Promise<{ afterMs: number; remoteHadPicture: boolean }>((resolve) => {
         const observer = new MutationObserver(() => {
           if (tile.hidden) return;
           observer.disconnect();
-          resolve({ afterMs: performance.now() - answeredAt, remoteHadPicture: remote.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA });
+          const remoteHadPicture = remotePresented || remote.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA;
+          resolve({ afterMs: performance.now() - answeredAt, remoteHadPicture });
         });
         observer.observe(tile, { attributes: true, attributeFilter: ['hidden'] });
       });
       // With auto-answer the element answers right after it announces the call.
-      b.addEventListener('rtc-incoming', () => (answeredAt = performance.now()), { once: true });
+      b.addEventListener(
+        'rtc-incoming',
+        () => {
+          answeredAt = performance.now();
+          remote.requestVideoFrameCallback(() => (remotePresented = true));
+        },
+        { once: true },
+      );
       const incoming = nextEvent(b, 'rtc-incoming');
       const connected = nextEvent(b, 'rtc-connected');
       a.call(bId);
