@@ -11,7 +11,8 @@ import {
 import type { Conversation } from './conversation.js';
 import { Emitter, type Unsubscribe } from './emitter.js';
 import { RtcError } from './errors.js';
-import { captureLocalMedia, captureScreen, captureTrack, stopStream, warmCapture } from './media.js';
+import { captureAllowed, captureCameraFirst, captureLocalMedia, captureScreen, captureTrack, stopStream, warmCapture } from './media.js';
+import type { LateMicrophone } from './media.js';
 import { randomId, type ControlMessage, type RingMessage } from './protocol.js';
 import { withVideoStartBitrate } from './sdp.js';
 import { SenderPrimer } from './sender-primer.js';
@@ -125,6 +126,13 @@ export class Call extends Emitter<CallEvents> {
   private sendersReady = false;
   /** Readies the video encoder while it rings, without sending (see hold()). */
   private readonly primer = new SenderPrimer();
+  /**
+   * Whether the answer may open the camera ahead of the microphone (captureCameraFirst): learnt
+   * while it rings, true only when both are allowed already, so that it asks nothing twice.
+   */
+  private cameraFirst = Promise.resolve(false);
+  /** A camera-first capture's microphone is on its way: counted as on, and its mute button works. */
+  private microphonePending = false;
 
   private constructor(
     private readonly host: CallHost,
@@ -155,6 +163,7 @@ export class Call extends Emitter<CallEvents> {
   static fromRing(host: CallHost, remoteId: string, ring: RingMessage): Call {
     const call = new Call(host, remoteId, 'incoming', ring.video, ring.callId);
     warmCapture();
+    call.cameraFirst = captureAllowed();
     call.after(RING_TIMEOUT_MS + 5_000, () => call.end('timeout'), 'ring');
     return call;
   }
@@ -198,6 +207,11 @@ export class Call extends Emitter<CallEvents> {
 
   get direction() {
     return this.state.direction;
+  }
+
+  /** The microphone of a camera-first answer is still opening: it counts as on, and can be muted already. */
+  get microphoneOpening(): boolean {
+    return this.microphonePending;
   }
 
   get ended(): boolean {
@@ -250,21 +264,44 @@ export class Call extends Emitter<CallEvents> {
    * on the senders first, so that the UI's re-render (its new controls) does not sit between the
    * camera opening and its first picture leaving (docs/performance.md).
    */
-  private async captureMedia(video: boolean): Promise<void> {
-    const { stream, problems } = await captureLocalMedia({
-      audio: true,
-      video,
-      audioDeviceId: this.host.devices.audioinput,
-      videoDeviceId: this.host.devices.videoinput,
-    });
+  private async captureMedia(video: boolean, cameraFirst = false): Promise<void> {
+    const request = { audio: true, video, audioDeviceId: this.host.devices.audioinput, videoDeviceId: this.host.devices.videoinput };
+    const staged = cameraFirst && video ? await captureCameraFirst(request) : null;
+    const { stream, problems } = staged ?? (await captureLocalMedia(request));
     if (this.ended) {
       stopStream(stream);
+      void staged?.microphone.then(({ track }) => track?.stop());
       return;
     }
     this.localStream = stream;
     this.cameraTrack = stream.getVideoTracks()[0] ?? null;
-    this.local = { mic: stream.getAudioTracks().length > 0, camera: !!this.cameraTrack, screen: false };
+    this.microphonePending = !!staged;
+    this.local = { mic: stream.getAudioTracks().length > 0 || this.microphonePending, camera: !!this.cameraTrack, screen: false };
     for (const problem of problems) this.emit('error', problem);
+    if (staged) void staged.microphone.then((microphone) => this.addMicrophone(microphone));
+  }
+
+  /**
+   * The microphone of a camera-first capture, once it is open: into the local stream and onto the
+   * sender, muted if the person muted while it opened. If it failed, the call goes on without.
+   */
+  private async addMicrophone({ track, problem }: LateMicrophone): Promise<void> {
+    this.microphonePending = false;
+    // Ended meanwhile, or another microphone was chosen while this one opened (useDevice).
+    if (this.ended || !this.localStream || (track && this.localStream.getAudioTracks().length)) {
+      track?.stop();
+      return;
+    }
+    if (track) {
+      track.enabled = this.local.mic;
+      this.localStream.addTrack(track);
+      await this.replaceSenderTrack('audio', track);
+    } else {
+      this.local = { ...this.local, mic: false };
+      if (problem) this.emit('error', problem);
+      this.sendMediaState();
+    }
+    this.emit('change', undefined);
   }
 
   private receive(message: ControlMessage): void {
@@ -352,7 +389,8 @@ export class Call extends Emitter<CallEvents> {
     // came first, it goes on now, while the camera opens (still nothing to send).
     const videoSender = video && this.sendersReady ? this.transceiverOf('video')?.sender : undefined;
     if (videoSender) this.primer.switchOnEmpty(videoSender).catch(() => {});
-    await this.captureMedia(video);
+    // Learnt while it rang; answered at once (auto-answer), it is a few milliseconds more.
+    await this.captureMedia(video, await this.cameraFirst);
     if (!this.ended) await this.release();
     this.emit('change', undefined);
   }
@@ -516,7 +554,7 @@ export class Call extends Emitter<CallEvents> {
 
   toggleMicrophone(on = !this.local.mic): void {
     const tracks = this.localStream?.getAudioTracks() ?? [];
-    if (tracks.length === 0) return;
+    if (tracks.length === 0 && !this.microphonePending) return;
     for (const track of tracks) track.enabled = on;
     this.local = { ...this.local, mic: on };
     this.sendMediaState();

@@ -1,6 +1,6 @@
 import type { RtcCall } from '../../src/index.js';
 import { SELF_VIEW_WAIT_MS } from '../../src/elements/rtc-call/self-view-gate.js';
-import { BROKER, BUNDLE, assert, lib, equal, frame, nextEvent, openPeerConnections, uniqueId, until } from './helpers.js';
+import { BROKER, BUNDLE, assert, lib, equal, frame, nextEvent, openPeerConnections, peerConnections, uniqueId, until } from './helpers.js';
 
 const { liveSessionCount } = lib;
 
@@ -224,6 +224,76 @@ function offlineSession(prefix: string) {
     },
   };
 }
+
+describe('<rtc-call> answering camera first', () => {
+  // The camera opens ahead of the microphone when both are allowed already (the fake-UI flag
+  // allows them here). The page's microphone is held back to see what happens while it opens.
+  const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  let letMicrophoneOpen: () => void = () => {};
+  const heldMicrophones: MediaStreamTrack[] = [];
+  beforeEach(() => {
+    heldMicrophones.length = 0;
+    const opened = new Promise<void>((resolve) => (letMicrophoneOpen = resolve));
+    navigator.mediaDevices.getUserMedia = async (constraints) => {
+      if (constraints?.video) return original(constraints);
+      const stream = await original(constraints);
+      heldMicrophones.push(...stream.getAudioTracks());
+      await opened;
+      return stream;
+    };
+  });
+  afterEach(() => {
+    navigator.mediaDevices.getUserMedia = original;
+    letMicrophoneOpen();
+  });
+
+  async function answeredWhileMicrophoneOpens(): Promise<{ a: RtcCall; b: RtcCall }> {
+    const a = await mountReady({ 'peer-id': uniqueId('a') });
+    const bId = uniqueId('b');
+    const b = await mountReady({ 'peer-id': bId });
+    const incoming = nextEvent(b, 'rtc-incoming');
+    const connected = Promise.all([nextEvent(a, 'rtc-connected'), nextEvent(b, 'rtc-connected')]);
+    a.call(bId);
+    await incoming;
+    b.answer();
+    await connected;
+    // Connected, and the caller sees the callee, with the callee's microphone still opening.
+    assert((await frame(part(a, 'remote-video') as HTMLVideoElement)) > 0, "the callee's picture before its microphone");
+    equal(b.localStream!.getAudioTracks().length, 0, 'the microphone is still opening');
+    equal(heldMicrophones.length, 1, 'the microphone was asked for on its own');
+    return { a, b };
+  }
+
+  it('muting while the microphone opens holds: it arrives muted, on its sender, and the other side shows muted', async () => {
+    const { a, b } = await answeredWhileMicrophoneOpens();
+    const mic = part(b, 'mic-button') as HTMLButtonElement;
+    equal(mic.getAttribute('aria-pressed'), 'false', 'counted as on while it opens');
+    assert(!mic.disabled, 'the mute button works while it opens');
+    mic.click();
+    await until(() => mic.getAttribute('aria-pressed') === 'true', 'muted');
+    await until(() => a.shadowRoot!.querySelector('[part~="remote-status"] .badge') !== null, "the caller shows the callee muted");
+    letMicrophoneOpen();
+    await until(() => b.localStream!.getAudioTracks().length === 1, 'the microphone arrives');
+    const track = b.localStream!.getAudioTracks()[0]!;
+    equal(track, heldMicrophones[0], 'the track asked for');
+    equal(track.enabled, false, 'it arrives muted');
+    await until(() => peerConnections.some((pc) => pc.getSenders().some((sender) => sender.track === track)), 'the microphone on a sender of the call');
+    equal(mic.getAttribute('aria-pressed'), 'true', 'still muted');
+    mic.click();
+    await until(() => track.enabled, 'unmuted');
+    a.hangup();
+    await until(() => b.getAttribute('state') === 'idle', 'b idle');
+    equal(track.readyState, 'ended', 'the microphone stops with the call');
+  });
+
+  it('a call that ends while the microphone opens stops the microphone when it comes', async () => {
+    const { a, b } = await answeredWhileMicrophoneOpens();
+    a.hangup();
+    await until(() => b.getAttribute('state') === 'idle', 'b idle');
+    letMicrophoneOpen();
+    await until(() => heldMicrophones[0]!.readyState === 'ended', 'the late microphone is stopped');
+  });
+});
 
 describe('Call.preview', () => {
   it('shows a connected call from given streams with no devices or network; hanging up stops them', async () => {

@@ -73,7 +73,20 @@ describe('call control over the rtc-control channel', () => {
     await Promise.all([waitForFrame(alice!.page, 'remote-video'), waitForFrame(bob!.page, 'remote-video')]);
     // Answering reused the ringing transport instead of negotiating a new one.
     expect(await peerConnections()).toBe(before);
-    expect(await deviceCalls()).toEqual(['list', 'capture']);
+    // Both were allowed already (nothing to ask), so the camera was asked for first and on its own:
+    // one request for both waits for the microphone too (captureCameraFirst).
+    expect(await deviceCalls()).toEqual(['list', 'capture:video', 'capture:audio']);
+    // The microphone, opened a moment later, is on its sender and in the call's stream.
+    await expect
+      .poll(() =>
+        bob!.page.evaluate(() => {
+          const pc = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.at(-1)!;
+          const track = pc.getSenders().find((sender) => sender.track?.kind === 'audio')?.track;
+          const stream = document.querySelector('rtc-call')!.localStream!;
+          return { live: track?.readyState === 'live', inStream: !!track && stream.getAudioTracks().includes(track), kinds: stream.getTracks().map((t) => t.kind).sort() };
+        }),
+      )
+      .toEqual({ live: true, inStream: true, kinds: ['audio', 'video'] });
     // The callee's camera replaced its black frame, the encodings are on, the canvas track is stopped.
     for (const tab of [alice!, bob!]) expect(await videoSender(tab.page)).toMatchObject({ track: 'camera', active: [true], liveCanvasTracks: 0, startBitrate: 800 });
     // Fast start: the answer only put each camera on, with no change of encoding; the first
@@ -283,6 +296,10 @@ describe('camera denied', () => {
       await ring(alice!, bob!);
       await clickPart(bob!.page, 'answer-button');
       expect(await waitForRtcEvent(bob!.page, 'rtc-error', { code: 'permission-denied' })).toBeTruthy();
+      // Not everything was allowed, so one request asked for both (one prompt in a browser that
+      // prompts), then the microphone alone once the camera was refused.
+      const bobDeviceCalls = await bob!.page.evaluate(() => (window as unknown as { __deviceCalls: string[] }).__deviceCalls.slice());
+      expect(bobDeviceCalls).toEqual(['list', 'capture:audio+video', 'capture:audio']);
       await Promise.all([waitForRtcEvent(alice!.page, 'rtc-connected'), waitForRtcEvent(bob!.page, 'rtc-connected')]);
       const bobTracks = await bob!.page.evaluate(() => document.querySelector('rtc-call')!.localStream!.getTracks().map((t) => t.kind));
       expect(bobTracks).toEqual(['audio']);

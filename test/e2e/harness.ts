@@ -26,7 +26,8 @@ const INSTRUMENT = () => {
   const pcs: RTCPeerConnection[] = [];
   const tracks: MediaStreamTrack[] = [];
   const canvasTracks: MediaStreamTrack[] = [];
-  // In order: 'list' for each enumerateDevices(), 'capture' for each getUserMedia().
+  // In order: 'list' for each enumerateDevices(), and for each getUserMedia() what it asked for:
+  // 'capture:audio+video', 'capture:video' or 'capture:audio'.
   const deviceCalls: string[] = [];
   w.__deviceCalls = deviceCalls;
   w.__events = events;
@@ -80,7 +81,7 @@ const INSTRUMENT = () => {
       const original = media[method]?.bind(media);
       if (!original) continue;
       media[method] = async (constraints?: MediaStreamConstraints) => {
-        if (method === 'getUserMedia') deviceCalls.push('capture');
+        if (method === 'getUserMedia') deviceCalls.push(`capture:${(['audio', 'video'] as const).filter((kind) => constraints?.[kind]).join('+')}`);
         const stream = await original(constraints);
         tracks.push(...stream.getTracks());
         return stream;

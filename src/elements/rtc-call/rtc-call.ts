@@ -448,7 +448,7 @@ export class RtcCall extends RtcSessionElement {
       case 'connecting':
       case 'connected': {
         const local = call?.local ?? { mic: false, camera: false, screen: false };
-        const hasMic = !!call?.localStream?.getAudioTracks().length;
+        const hasMic = !!call?.localStream?.getAudioTracks().length || !!call?.microphoneOpening;
         // Toggles keep one name and say their state with aria-pressed ("Mute microphone, pressed" = muted).
         return html`
           ${this.button('mic-button', t.muteMic, local.mic ? icons.mic : icons.micOff, () => this.toggleMicrophone(), {
