@@ -131,8 +131,11 @@ export class Call extends Emitter<CallEvents> {
    * while it rings, true only when both are allowed already, so that it asks nothing twice.
    */
   private cameraFirst = Promise.resolve(false);
-  /** A camera-first capture's microphone is on its way: counted as on, and its mute button works. */
-  private microphonePending = false;
+  /**
+   * A camera-first capture's microphone on its way: counted as on, and its mute button works. Only
+   * the request named here may join the call; a device chosen meanwhile or the end drops it.
+   */
+  private pendingMicrophone: Promise<LateMicrophone> | null = null;
 
   private constructor(
     private readonly host: CallHost,
@@ -211,7 +214,7 @@ export class Call extends Emitter<CallEvents> {
 
   /** The microphone of a camera-first answer is still opening: it counts as on, and can be muted already. */
   get microphoneOpening(): boolean {
-    return this.microphonePending;
+    return this.pendingMicrophone !== null;
   }
 
   get ended(): boolean {
@@ -275,23 +278,24 @@ export class Call extends Emitter<CallEvents> {
     }
     this.localStream = stream;
     this.cameraTrack = stream.getVideoTracks()[0] ?? null;
-    this.microphonePending = !!staged;
-    this.local = { mic: stream.getAudioTracks().length > 0 || this.microphonePending, camera: !!this.cameraTrack, screen: false };
+    this.pendingMicrophone = staged?.microphone ?? null;
+    this.local = { mic: stream.getAudioTracks().length > 0 || !!staged, camera: !!this.cameraTrack, screen: false };
     for (const problem of problems) this.emit('error', problem);
-    if (staged) void staged.microphone.then((microphone) => this.addMicrophone(microphone));
+    const pending = this.pendingMicrophone;
+    if (pending) void pending.then((microphone) => this.addMicrophone(pending, microphone));
   }
 
   /**
    * The microphone of a camera-first capture, once it is open: into the local stream and onto the
    * sender, muted if the person muted while it opened. If it failed, the call goes on without.
    */
-  private async addMicrophone({ track, problem }: LateMicrophone): Promise<void> {
-    this.microphonePending = false;
+  private async addMicrophone(request: Promise<LateMicrophone>, { track, problem }: LateMicrophone): Promise<void> {
     // Ended meanwhile, or another microphone was chosen while this one opened (useDevice).
-    if (this.ended || !this.localStream || (track && this.localStream.getAudioTracks().length)) {
+    if (this.pendingMicrophone !== request || this.ended || !this.localStream) {
       track?.stop();
       return;
     }
+    this.pendingMicrophone = null;
     if (track) {
       track.enabled = this.local.mic;
       this.localStream.addTrack(track);
@@ -390,7 +394,9 @@ export class Call extends Emitter<CallEvents> {
     const videoSender = video && this.sendersReady ? this.transceiverOf('video')?.sender : undefined;
     if (videoSender) this.primer.switchOnEmpty(videoSender).catch(() => {});
     // Learnt while it rang; answered at once (auto-answer), it is a few milliseconds more.
-    await this.captureMedia(video, await this.cameraFirst);
+    const cameraFirst = await this.cameraFirst;
+    if (this.ended) return;
+    await this.captureMedia(video, cameraFirst);
     if (!this.ended) await this.release();
     this.emit('change', undefined);
   }
@@ -554,7 +560,7 @@ export class Call extends Emitter<CallEvents> {
 
   toggleMicrophone(on = !this.local.mic): void {
     const tracks = this.localStream?.getAudioTracks() ?? [];
-    if (tracks.length === 0 && !this.microphonePending) return;
+    if (tracks.length === 0 && !this.pendingMicrophone) return;
     for (const track of tracks) track.enabled = on;
     this.local = { ...this.local, mic: on };
     this.sendMediaState();
@@ -642,6 +648,8 @@ export class Call extends Emitter<CallEvents> {
   /** Switches microphone or camera to another device mid-call. */
   useDevice(kind: 'audioinput' | 'videoinput', deviceId: string): Promise<void> {
     this.host.devices[kind] = deviceId;
+    // The chosen microphone wins over one still opening from the answer.
+    if (kind === 'audioinput') this.pendingMicrophone = null;
     return this.serial(() => this.switchDevice(kind, deviceId));
   }
 
@@ -672,6 +680,12 @@ export class Call extends Emitter<CallEvents> {
       }
       this.emit('change', undefined);
     } catch (error) {
+      // A microphone that was still opening was dropped for this one: now there is none.
+      if (audio && !this.localStream.getAudioTracks().length && this.local.mic) {
+        this.local = { ...this.local, mic: false };
+        this.sendMediaState();
+        this.emit('change', undefined);
+      }
       this.emit('error', error instanceof RtcError ? error : new RtcError('media-error', 'That device could not be started.'));
     }
   }
@@ -761,6 +775,8 @@ export class Call extends Emitter<CallEvents> {
     clearInterval(this.statsTimer);
     for (const dispose of this.disposers.splice(0)) dispose();
     stopStream(this.localStream);
+    // A microphone still opening is stopped when it comes (addMicrophone).
+    this.pendingMicrophone = null;
     this.primer.stop();
     this.cameraTrack?.stop();
     this.screenTrack?.stop();

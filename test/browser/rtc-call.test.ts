@@ -227,18 +227,28 @@ function offlineSession(prefix: string) {
 
 describe('<rtc-call> answering camera first', () => {
   // The camera opens ahead of the microphone when both are allowed already (the fake-UI flag
-  // allows them here). The page's microphone is held back to see what happens while it opens.
+  // allows them here). The answer's microphone (the page's first microphone-only request) is held
+  // back, or made to fail, to see what happens while it opens; later ones pass straight through.
   const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
   let letMicrophoneOpen: () => void = () => {};
-  const heldMicrophones: MediaStreamTrack[] = [];
+  let microphoneRequests = 0;
+  let microphoneFails = false;
+  const microphones: MediaStreamTrack[] = [];
   beforeEach(() => {
-    heldMicrophones.length = 0;
+    microphones.length = 0;
+    microphoneRequests = 0;
+    microphoneFails = false;
     const opened = new Promise<void>((resolve) => (letMicrophoneOpen = resolve));
     navigator.mediaDevices.getUserMedia = async (constraints) => {
       if (constraints?.video) return original(constraints);
+      const first = microphoneRequests++ === 0;
+      if (first && microphoneFails) {
+        await opened;
+        throw new DOMException('Could not start audio source', 'NotReadableError');
+      }
       const stream = await original(constraints);
-      heldMicrophones.push(...stream.getAudioTracks());
-      await opened;
+      microphones.push(...stream.getAudioTracks());
+      if (first) await opened;
       return stream;
     };
   });
@@ -259,28 +269,33 @@ describe('<rtc-call> answering camera first', () => {
     await connected;
     // Connected, and the caller sees the callee, with the callee's microphone still opening.
     assert((await frame(part(a, 'remote-video') as HTMLVideoElement)) > 0, "the callee's picture before its microphone");
+    equal(microphoneRequests, 1, 'the microphone was asked for on its own');
     equal(b.localStream!.getAudioTracks().length, 0, 'the microphone is still opening');
-    equal(heldMicrophones.length, 1, 'the microphone was asked for on its own');
+    equal(b.localMedia?.mic, true, 'counted as on while it opens');
+    await until(() => a.remoteMedia?.mic === true, 'the caller is told the microphone is on');
     return { a, b };
   }
+
+  const onSender = (track: MediaStreamTrack) => peerConnections.some((pc) => pc.connectionState !== 'closed' && pc.getSenders().some((sender) => sender.track === track));
 
   it('muting while the microphone opens holds: it arrives muted, on its sender, and the other side shows muted', async () => {
     const { a, b } = await answeredWhileMicrophoneOpens();
     const mic = part(b, 'mic-button') as HTMLButtonElement;
-    equal(mic.getAttribute('aria-pressed'), 'false', 'counted as on while it opens');
+    equal(mic.getAttribute('aria-pressed'), 'false', 'shown as on while it opens');
     assert(!mic.disabled, 'the mute button works while it opens');
     mic.click();
     await until(() => mic.getAttribute('aria-pressed') === 'true', 'muted');
-    await until(() => a.shadowRoot!.querySelector('[part~="remote-status"] .badge') !== null, "the caller shows the callee muted");
+    await until(() => a.remoteMedia?.mic === false, 'the caller is told the callee muted');
+    await until(() => microphones.length === 1, 'the microphone is open (held back)');
     letMicrophoneOpen();
     await until(() => b.localStream!.getAudioTracks().length === 1, 'the microphone arrives');
     const track = b.localStream!.getAudioTracks()[0]!;
-    equal(track, heldMicrophones[0], 'the track asked for');
+    equal(track, microphones[0], 'the track asked for');
     equal(track.enabled, false, 'it arrives muted');
-    await until(() => peerConnections.some((pc) => pc.getSenders().some((sender) => sender.track === track)), 'the microphone on a sender of the call');
+    await until(() => onSender(track), 'the microphone on a sender of the call');
     equal(mic.getAttribute('aria-pressed'), 'true', 'still muted');
     mic.click();
-    await until(() => track.enabled, 'unmuted');
+    await until(() => track.enabled && a.remoteMedia?.mic === true, 'unmuted, and the caller is told');
     a.hangup();
     await until(() => b.getAttribute('state') === 'idle', 'b idle');
     equal(track.readyState, 'ended', 'the microphone stops with the call');
@@ -290,8 +305,43 @@ describe('<rtc-call> answering camera first', () => {
     const { a, b } = await answeredWhileMicrophoneOpens();
     a.hangup();
     await until(() => b.getAttribute('state') === 'idle', 'b idle');
+    await until(() => microphones.length === 1, 'the microphone is open (held back)');
     letMicrophoneOpen();
-    await until(() => heldMicrophones[0]!.readyState === 'ended', 'the late microphone is stopped');
+    await until(() => microphones[0]!.readyState === 'ended', 'the late microphone is stopped');
+  });
+
+  it('a microphone chosen while the answer\'s one opens wins, and the late one is stopped', async () => {
+    const { a, b } = await answeredWhileMicrophoneOpens();
+    part(b, 'devices-button').click();
+    await until(() => !!b.shadowRoot!.querySelector('[part~="devices"] select'), 'the device lists');
+    const select = b.shadowRoot!.querySelector<HTMLSelectElement>('[part~="devices"] select')!;
+    select.value = select.options[select.options.length - 1]!.value;
+    select.dispatchEvent(new Event('change'));
+    await until(() => b.localStream!.getAudioTracks().length === 1, 'the chosen microphone is on');
+    const chosen = b.localStream!.getAudioTracks()[0]!;
+    equal(chosen, microphones[1], 'the chosen microphone, not the one still opening');
+    letMicrophoneOpen();
+    await until(() => microphones[0]!.readyState === 'ended', 'the late microphone is stopped');
+    equal(b.localStream!.getAudioTracks().length, 1, 'one microphone in the call');
+    await until(() => onSender(chosen), 'the chosen microphone on the sender');
+    equal(a.remoteMedia?.mic, true, 'the caller still hears the callee');
+    a.hangup();
+    await until(() => chosen.readyState === 'ended', 'the chosen microphone stops with the call');
+  });
+
+  it('a microphone that fails to open is reported, and the call goes on without it', async () => {
+    microphoneFails = true;
+    const { a, b } = await answeredWhileMicrophoneOpens();
+    const error = nextEvent<{ code: string; message: string }>(b, 'rtc-error');
+    letMicrophoneOpen();
+    const { code, message } = await error;
+    equal(code, 'device-busy');
+    assert(message.includes('microphone'), `the error names the microphone: ${message}`);
+    await until(() => a.remoteMedia?.mic === false, 'the caller is told there is no microphone');
+    await until(() => (part(b, 'mic-button') as HTMLButtonElement).disabled, 'no mute button without a microphone');
+    equal(b.state, 'connected', 'the call goes on');
+    equal(b.localStream!.getVideoTracks()[0]?.readyState, 'live', 'with the camera');
+    a.hangup();
   });
 });
 
