@@ -14,13 +14,10 @@ export interface FileHash {
   /** Feeds the next bytes, in order (ignored by the native hash). */
   update(bytes: Uint8Array): void;
   /**
-   * The sender has the whole file from the start: the native hash loads it and begins at once.
-   * Returns those loaded bytes (null for the incremental hash), so the sender sends from the
-   * one copy instead of reading the file a second time: on a slow-memory machine every 64 MiB
-   * read costs ≈ 0.25 s of CPU that the transfer itself needs.
+   * The lowercase hex digest of `whole`, which must hold exactly the bytes fed. The native hash
+   * computes it once: the sender starts it from its copy of the file as soon as that copy is
+   * complete, while the bytes are still on their way, and later calls return that result.
    */
-  prepare(whole: Blob): Promise<ArrayBuffer> | null;
-  /** The lowercase hex digest of `whole`, which must hold exactly the bytes fed. */
   digest(whole: Blob | Uint8Array<ArrayBuffer>): Promise<string>;
 }
 
@@ -33,22 +30,13 @@ export const NATIVE_HASH_MAX_BYTES = 64 * 1024 * 1024;
 /** `subtle`: WebCrypto, or null to force the incremental hash (it is absent on plain http: pages). */
 export function createFileHash(size: number, subtle: SubtleCrypto | null = globalThis.crypto?.subtle ?? null): FileHash {
   if (subtle && size <= NATIVE_HASH_MAX_BYTES) {
-    // Only the digest's promise is kept (it resolves to a string): the loaded bytes belong to the
-    // caller, so a finished transfer that is still listed does not hold its file in memory.
+    // Only the digest's promise is kept (it resolves to a string): the bytes belong to the caller,
+    // so a finished transfer that is still listed does not hold its file in memory.
     let started: Promise<string> | null = null;
     const hash = async (bytes: Promise<ArrayBuffer | Uint8Array<ArrayBuffer>>) => hex(await subtle.digest('SHA-256', await bytes));
     return {
       native: true,
       update() {},
-      prepare(whole) {
-        if (started) return null;
-        const loaded = whole.arrayBuffer();
-        started = hash(loaded);
-        // digest() and the sender's reads report a failure; these copies must not be unhandled.
-        loaded.catch(() => {});
-        started.catch(() => {});
-        return loaded;
-      },
       digest: (whole) => (started ??= hash(whole instanceof Blob ? whole.arrayBuffer() : Promise.resolve(whole))),
     };
   }
@@ -56,7 +44,6 @@ export function createFileHash(size: number, subtle: SubtleCrypto | null = globa
   return {
     native: false,
     update: (bytes) => sha.update(bytes),
-    prepare: () => null,
     digest: async () => sha.digestHex(),
   };
 }
