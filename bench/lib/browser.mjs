@@ -22,6 +22,21 @@ export function launchBrowser(extraArgs = []) {
 }
 
 /**
+ * Opens `url` in a browser launched for it alone (so nothing was captured before: a browser's
+ * first capture), runs `fn(page)` and closes that browser. For the probes that measure cold starts.
+ */
+export async function inNewBrowser(url, fn) {
+  const browser = await launchBrowser();
+  try {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(url);
+    return await fn(page);
+  } finally {
+    await browser.close();
+  }
+}
+
+/**
  * Runs in every page before its scripts: a shared clock, an event waiter, and records of every
  * RTCPeerConnection and captured track (to count what is left open), plus a hook on incoming
  * data channels so a measure can watch bytes arrive without touching the code under test.

@@ -6,18 +6,15 @@
 // Prints the medians, from the first request, of the camera's track, its first frame shown, and
 // the microphone's track.
 //   node bench/probes/camera-first.mjs [runs=7]
-import { launchBrowser, startServer } from '../lib/browser.mjs';
+import { inNewBrowser, startServer } from '../lib/browser.mjs';
 import { median } from '../lib/stats.mjs';
 
 const runs = Number(process.argv[2] ?? 7);
 const { server, url } = await startServer();
 
-async function once(split, warm) {
-  const browser = await launchBrowser();
-  try {
-    const page = await (await browser.newContext()).newPage();
-    await page.goto(`${url}blank.html`);
-    return await page.evaluate(
+function once(split, warm) {
+  return inNewBrowser(`${url}blank.html`, (page) =>
+    page.evaluate(
       async ({ split, warm }) => {
         const media = navigator.mediaDevices;
         await media.enumerateDevices();
@@ -47,10 +44,8 @@ async function once(split, warm) {
         return { captured, shown, microphoneAt };
       },
       { split, warm },
-    );
-  } finally {
-    await browser.close();
-  }
+    ),
+  );
 }
 
 const cases = [];

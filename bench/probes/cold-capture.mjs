@@ -4,18 +4,15 @@
 // getUserMedia({audio, video}), either does nothing or lists the devices. Prints the medians of
 // getUserMedia resolving and of the first camera frame shown, from the getUserMedia call.
 //   node bench/probes/cold-capture.mjs [runs=7]
-import { launchBrowser, startServer } from '../lib/browser.mjs';
+import { inNewBrowser, startServer } from '../lib/browser.mjs';
 import { median } from '../lib/stats.mjs';
 
 const runs = Number(process.argv[2] ?? 7);
 const { server, url } = await startServer();
 
-async function once(listFirst) {
-  const browser = await launchBrowser();
-  try {
-    const page = await (await browser.newContext()).newPage();
-    await page.goto(`${url}blank.html`);
-    return await page.evaluate(async (listFirst) => {
+function once(listFirst) {
+  return inNewBrowser(`${url}blank.html`, (page) =>
+    page.evaluate(async (listFirst) => {
       if (listFirst) await navigator.mediaDevices.enumerateDevices();
       await new Promise((resolve) => setTimeout(resolve, 1000));
       const start = performance.now();
@@ -30,10 +27,8 @@ async function once(listFirst) {
       const shown = performance.now() - start;
       stream.getTracks().forEach((track) => track.stop());
       return { captured, shown };
-    }, listFirst);
-  } finally {
-    await browser.close();
-  }
+    }, listFirst),
+  );
 }
 
 const results = { 'cold (nothing before)': [], 'devices listed 1 s before': [] };

@@ -11,8 +11,7 @@ import {
 import type { Conversation } from './conversation.js';
 import { Emitter, type Unsubscribe } from './emitter.js';
 import { RtcError } from './errors.js';
-import { captureAllowed, captureCameraFirst, captureLocalMedia, captureScreen, captureTrack, stopStream, warmCapture } from './media.js';
-import type { LateMicrophone } from './media.js';
+import { captureAllowed, captureCameraFirst, captureLocalMedia, captureScreen, captureTrack, stopStream, warmCapture, type LateMicrophone } from './media.js';
 import { randomId, type ControlMessage, type RingMessage } from './protocol.js';
 import { withVideoStartBitrate } from './sdp.js';
 import { SenderPrimer } from './sender-primer.js';

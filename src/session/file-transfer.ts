@@ -308,15 +308,10 @@ class Outgoing extends Job {
   private channel: RTCDataChannel | null = null;
   private wake: (() => void) | null = null;
   /**
-   * For the native hash: the file, read block by block ahead of the sends into one buffer, which
-   * the sends take their bytes from and which is hashed once complete.
+   * For the native hash: the file's blocks, read one after the other ahead of the sends into one
+   * buffer (see readAhead()); the sends take their bytes from them.
    */
-  private whole: Uint8Array<ArrayBuffer> | null = null;
-  /** How many bytes of `whole` are read; whether the reading stopped (done or short); why it failed. */
-  private readTo = 0;
-  private readStopped = false;
-  private readFailed: unknown = null;
-  private onRead: (() => void) | null = null;
+  private blocks: Promise<Uint8Array<ArrayBuffer>>[] = [];
 
   constructor(
     ctx: Context,
@@ -393,7 +388,7 @@ class Outgoing extends Job {
         this.progress(queued - channel.bufferedAmount);
       }
       // Every byte is queued (and the copy hashed): not needed during the drain and the wait for the verdict.
-      this.whole = null;
+      this.blocks = [];
       // Drain, so progress is exact and the verdict timeout does not include queued bytes.
       channel.bufferedAmountLowThreshold = 0;
       while (channel.bufferedAmount > 0) {
@@ -425,44 +420,34 @@ class Outgoing extends Job {
    */
   private readAhead(): void {
     const size = this.file.size;
-    const whole = (this.whole = new Uint8Array(size));
-    void (async () => {
-      try {
-        while (this.readTo < size && this.active && this.whole === whole) {
-          const want = Math.min(READ_SIZE, size - this.readTo);
-          const bytes = await this.file.slice(this.readTo, this.readTo + want).arrayBuffer();
-          // A file that shrank since it was chosen: the send that waits for these bytes fails.
-          whole.set(new Uint8Array(bytes, 0, Math.min(want, bytes.byteLength)), this.readTo);
-          this.readTo += Math.min(want, bytes.byteLength);
-          if (bytes.byteLength !== want) break;
-          this.onRead?.();
-        }
-        if (this.readTo === size) this.hash.digest(whole).catch(noop);
-      } catch (error) {
-        this.readFailed = error;
-      }
-      this.readStopped = true;
-      this.onRead?.();
-    })();
+    const whole = new Uint8Array(size);
+    let previous: Promise<unknown> = Promise.resolve();
+    for (let at = 0; at < size; at += READ_SIZE) {
+      const block = previous.then(async () => {
+        if (!this.active) throw new Error('stopped');
+        const bytes = await this.file.slice(at, Math.min(at + READ_SIZE, size)).arrayBuffer();
+        whole.set(new Uint8Array(bytes), at);
+        // Shorter than asked when the file shrank since it was chosen: the send then fails.
+        return whole.subarray(at, at + bytes.byteLength);
+      });
+      // A read still in flight when the transfer stops must not become an unhandled rejection.
+      block.catch(noop);
+      this.blocks.push(block);
+      previous = block;
+    }
+    previous.then(() => {
+      if (this.active) this.hash.digest(whole).catch(noop);
+    }, noop);
   }
 
   /** The next block; shorter than asked only when the file shrank since it was chosen. */
   private read(offset: number): Promise<Uint8Array<ArrayBuffer>> {
-    const end = Math.min(offset + READ_SIZE, this.file.size);
-    const whole = this.whole;
-    const promise = whole
-      ? new Promise<Uint8Array<ArrayBuffer>>((resolve, reject) => {
-          const check = () => {
-            if (this.readFailed) reject(this.readFailed);
-            // Short when the reading stopped early (the file shrank): the send then fails.
-            else if (this.readTo >= end || this.readStopped || this.whole !== whole || !this.active) resolve(whole.subarray(offset, Math.min(end, this.readTo)));
-            else return;
-            this.onRead = null;
-          };
-          this.onRead = check;
-          check();
-        })
-      : this.file.slice(offset, end).arrayBuffer().then((bytes) => new Uint8Array(bytes));
+    const ahead = this.blocks[offset / READ_SIZE];
+    if (ahead) return ahead;
+    const promise = this.file
+      .slice(offset, Math.min(offset + READ_SIZE, this.file.size))
+      .arrayBuffer()
+      .then((bytes) => new Uint8Array(bytes));
     // A read still in flight when the transfer stops must not become an unhandled rejection.
     promise.catch(noop);
     return promise;
@@ -489,8 +474,7 @@ class Outgoing extends Job {
   protected stopped(): void {
     this.channel?.removeEventListener('bufferedamountlow', this.onLow);
     this.channel = null;
-    this.whole = null;
-    this.onRead?.();
+    this.blocks = [];
     this.wake?.();
   }
 
